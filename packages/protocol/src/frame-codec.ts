@@ -1,0 +1,198 @@
+import { ProtocolError } from './errors.js';
+import { DEFAULT_PACKET_BYTES } from './limits.js';
+
+/**
+ * The framing of PROTOCOL.md §2: one header frame (`id`, packet 0, N, type) followed by N data
+ * frames (`id`, packet k, bytes). Each frame is one binary WebSocket message.
+ */
+export interface WireMessage {
+  id: number;
+  type: string;
+  data: Uint8Array;
+}
+
+const HEADER_BYTES = 16;
+const DATA_PREFIX_BYTES = 12;
+const TWO_32 = 2 ** 32;
+/** Ids above this cannot be represented exactly as a JS number. */
+const MAX_ID_HIGH = Math.floor(Number.MAX_SAFE_INTEGER / TWO_32);
+const MAX_TYPE_BYTES = 256;
+
+const encoder = new TextEncoder();
+const strictDecoder = new TextDecoder('utf-8', { fatal: true });
+
+function writeId(view: DataView, id: number): void {
+  view.setUint32(0, Math.floor(id / TWO_32));
+  view.setUint32(4, id >>> 0);
+}
+
+/** Encodes the header frame for a message with `packets` data frames. */
+export function encodeHeaderFrame(id: number, type: string, packets: number): Uint8Array {
+  const typeBytes = encoder.encode(type);
+  const frame = new Uint8Array(HEADER_BYTES + typeBytes.length);
+  const view = new DataView(frame.buffer);
+  writeId(view, id);
+  view.setUint32(8, 0);
+  view.setUint32(12, packets);
+  frame.set(typeBytes, HEADER_BYTES);
+  return frame;
+}
+
+/**
+ * Encodes a message into its frames. `packetBytes` bounds each data slice; the receiver does not
+ * care about slice sizes, so our senders use large packets to keep the frame count low.
+ */
+export function encodeMessage(
+  message: WireMessage,
+  packetBytes: number = DEFAULT_PACKET_BYTES,
+): Uint8Array[] {
+  if (!Number.isSafeInteger(message.id) || message.id < 0) {
+    throw new ProtocolError(`message id must be a non-negative safe integer, got ${message.id}`);
+  }
+  if (!(packetBytes > 0)) throw new ProtocolError('packetBytes must be positive');
+  const { data } = message;
+  const packets = Math.ceil(data.length / packetBytes);
+  const frames: Uint8Array[] = [encodeHeaderFrame(message.id, message.type, packets)];
+  for (let k = 1; k <= packets; k++) {
+    const start = (k - 1) * packetBytes;
+    const slice = data.subarray(start, Math.min(start + packetBytes, data.length));
+    const frame = new Uint8Array(DATA_PREFIX_BYTES + slice.length);
+    const view = new DataView(frame.buffer);
+    writeId(view, message.id);
+    view.setUint32(8, k);
+    frame.set(slice, DATA_PREFIX_BYTES);
+    frames.push(frame);
+  }
+  return frames;
+}
+
+export interface FrameDecoderOptions {
+  /** Refuse messages whose data would exceed this many bytes. */
+  maxMessageBytes?: number;
+}
+
+/**
+ * Reassembles messages from frames. Unlike MeshAgent's client it is strict: a frame out of order,
+ * a header in the middle of a message, or an id change throws a {@link ProtocolError} and drops the
+ * partial message, so stale parts never leak into the next one. After an error the decoder is
+ * ready for a fresh header. It throws nothing but `ProtocolError`.
+ */
+export class FrameDecoder {
+  readonly #maxMessageBytes: number;
+  #id = 0;
+  #type = '';
+  #expected = 0;
+  #received = 0;
+  #bytes = 0;
+  #parts: Uint8Array[] = [];
+
+  constructor(options: FrameDecoderOptions = {}) {
+    this.#maxMessageBytes = options.maxMessageBytes ?? Number.MAX_SAFE_INTEGER;
+  }
+
+  /** True while a message's data frames are still expected. */
+  get inMessage(): boolean {
+    return this.#expected > 0;
+  }
+
+  /** Feeds one frame; returns the message it completes, or `null` if more frames are needed. */
+  push(frame: Uint8Array): WireMessage | null {
+    if (!(frame instanceof Uint8Array)) {
+      this.#reset();
+      throw new ProtocolError('frame must be binary');
+    }
+    if (frame.length < DATA_PREFIX_BYTES) {
+      this.#reset();
+      throw new ProtocolError(`frame of ${frame.length} bytes is shorter than a frame prefix`);
+    }
+    const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+    const high = view.getUint32(0);
+    const id = high * TWO_32 + view.getUint32(4);
+    const packet = view.getUint32(8);
+    if (packet === 0) return this.#header(frame, view, high, id);
+    return this.#data(frame, id, packet);
+  }
+
+  #header(frame: Uint8Array, view: DataView, high: number, id: number): WireMessage | null {
+    if (this.#expected > 0) {
+      const pending = this.#id;
+      this.#reset();
+      throw new ProtocolError(`header for message ${id} arrived inside message ${pending}`);
+    }
+    if (frame.length < HEADER_BYTES) {
+      throw new ProtocolError(`header frame of ${frame.length} bytes is shorter than 16`);
+    }
+    if (high > MAX_ID_HIGH) throw new ProtocolError('message id is not a safe integer');
+    const packets = view.getUint32(12);
+    const typeBytes = frame.subarray(HEADER_BYTES);
+    if (typeBytes.length === 0) throw new ProtocolError('message type is empty');
+    if (typeBytes.length > MAX_TYPE_BYTES) throw new ProtocolError('message type is too long');
+    let type: string;
+    try {
+      type = strictDecoder.decode(typeBytes);
+    } catch (cause) {
+      throw new ProtocolError('message type is not valid UTF-8', { cause });
+    }
+    if (packets === 0) return { id, type, data: new Uint8Array(0) };
+    // Every data packet carries at least one byte, so a count that could never fit the size
+    // limit is refused now instead of after the bytes arrive.
+    if (packets > this.#maxMessageBytes) {
+      throw new ProtocolError(`message announces ${packets} packets, more than the size limit allows`);
+    }
+    this.#id = id;
+    this.#type = type;
+    this.#expected = packets;
+    return null;
+  }
+
+  #data(frame: Uint8Array, id: number, packet: number): WireMessage | null {
+    if (this.#expected === 0) {
+      throw new ProtocolError(`data packet ${packet} of message ${id} arrived without a header`);
+    }
+    if (id !== this.#id) {
+      const pending = this.#id;
+      this.#reset();
+      throw new ProtocolError(`data packet for message ${id} arrived inside message ${pending}`);
+    }
+    if (packet !== this.#received + 1) {
+      const wanted = this.#received + 1;
+      this.#reset();
+      throw new ProtocolError(`packet ${packet} of message ${id} arrived, expected ${wanted}`);
+    }
+    const slice = frame.subarray(DATA_PREFIX_BYTES);
+    if (slice.length === 0) {
+      // Senders slice non-empty data; empty packets would only let a peer grow our part list.
+      this.#reset();
+      throw new ProtocolError(`packet ${packet} of message ${id} is empty`);
+    }
+    this.#bytes += slice.length;
+    if (this.#bytes > this.#maxMessageBytes) {
+      this.#reset();
+      throw new ProtocolError(`message ${id} exceeds ${this.#maxMessageBytes} bytes`);
+    }
+    this.#parts.push(slice);
+    this.#received = packet;
+    if (packet < this.#expected) return null;
+    const message: WireMessage = { id: this.#id, type: this.#type, data: concat(this.#parts, this.#bytes) };
+    this.#reset();
+    return message;
+  }
+
+  #reset(): void {
+    this.#expected = 0;
+    this.#received = 0;
+    this.#bytes = 0;
+    this.#parts = [];
+  }
+}
+
+function concat(parts: Uint8Array[], total: number): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}

@@ -1,0 +1,56 @@
+export { encodeMessage, encodeHeaderFrame, FrameDecoder } from './frame-codec.js';
+export type { WireMessage, FrameDecoderOptions } from './frame-codec.js';
+export { pack, packEncodedHeader, unpack, unpackObject, isPlainObject } from './packing.js';
+export type { Packed } from './packing.js';
+export {
+  contentToWire,
+  contentFromWire,
+  packContent,
+  unpackContent,
+  errorContent,
+  EMPTY_CONTENT,
+} from './content.js';
+export type { Content } from './content.js';
+export { MessageType, MessagingEvent, isSystemMessageType } from './message-types.js';
+export type {
+  ParticipantInfo,
+  RoomReadyHeader,
+  ConnectedHeader,
+  MessagingSendArguments,
+  MessagingDeliveryHeader,
+  InvokeToolHeader,
+} from './message-types.js';
+export {
+  buildParticipantClaims,
+  parseParticipantClaims,
+  defaultApiScope,
+  roomGrantAllows,
+  apiAllows,
+  messagingAllows,
+} from './token.js';
+export type {
+  Grant,
+  ParticipantTokenPayload,
+  ParticipantClaims,
+  ApiScope,
+  MessagingScope,
+  MessagingOperation,
+  BuildClaimsOptions,
+} from './token.js';
+export { CloseCode, encodeCloseReason, parseCloseReason } from './close-codes.js';
+export type { CloseCodeValue } from './close-codes.js';
+export {
+  ConveneError,
+  RoomError,
+  PermissionError,
+  TimeoutError,
+  ConnectionError,
+  ProtocolError,
+  ERROR_STATUS,
+  errorCodeFromStatus,
+  PARTICIPANT_NOT_FOUND_TEXT,
+} from './errors.js';
+export type { ErrorCode } from './errors.js';
+export { DEFAULT_LIMITS, DEFAULT_PACKET_BYTES, resolveLimits } from './limits.js';
+export type { Limits } from './limits.js';
+export { encodeBase64, decodeBase64 } from './base64.js';
