@@ -1,0 +1,47 @@
+import { errors, jwtVerify } from 'jose';
+import {
+  ConnectionError,
+  ProtocolError,
+  parseParticipantClaims,
+  roomGrantAllows,
+  type ParticipantClaims,
+} from '@convene/protocol';
+
+/**
+ * Verifies an HS256 participant token for a room. Every refusal is a terminal
+ * {@link ConnectionError} whose code tells the client why (unauthorized, token_expired,
+ * permission_denied).
+ */
+export async function verifyParticipantToken(
+  jwt: string | undefined,
+  key: Uint8Array,
+  room: string,
+): Promise<ParticipantClaims> {
+  if (!jwt) throw refuse('unauthorized', 'no token: pass ?token=, an Authorization header or a meshagent-room subprotocol');
+  let payload: unknown;
+  try {
+    ({ payload } = await jwtVerify(jwt, key, { algorithms: ['HS256'] }));
+  } catch (cause) {
+    if (cause instanceof errors.JWTExpired) throw refuse('token_expired', 'token expired');
+    throw refuse('unauthorized', `token rejected: ${describe(cause)}`);
+  }
+  let claims: ParticipantClaims;
+  try {
+    claims = parseParticipantClaims(payload);
+  } catch (cause) {
+    throw refuse('unauthorized', cause instanceof ProtocolError ? cause.message : 'malformed token');
+  }
+  if (!roomGrantAllows(claims, room)) {
+    throw refuse('permission_denied', `token is for room "${claims.room}", not "${room}"`);
+  }
+  return claims;
+}
+
+function refuse(code: 'unauthorized' | 'token_expired' | 'permission_denied', message: string): ConnectionError {
+  return new ConnectionError(code, message, { terminal: true });
+}
+
+function describe(cause: unknown): string {
+  if (cause instanceof errors.JOSEError) return cause.code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' ? 'bad signature' : cause.message;
+  return 'malformed token';
+}

@@ -1,0 +1,136 @@
+import {
+  CloseCode,
+  FrameDecoder,
+  ProtocolError,
+  encodeCloseReason,
+  encodeMessage,
+  errorContent,
+  packContent,
+  MessageType,
+  type Content,
+  type ErrorCode,
+  type Limits,
+  type WireMessage,
+} from '@convene/protocol';
+import type { Logger } from './logger.js';
+import { RateLimiter } from './rate-limiter.js';
+import type { ServerSocket } from './server-socket.js';
+
+/**
+ * One socket's protocol state: the frame decoder, the single writer (a message's frames always go
+ * out back to back), the server's own id counter and the per-connection rate limit.
+ */
+export class Connection {
+  readonly #socket: ServerSocket;
+  readonly #decoder: FrameDecoder;
+  readonly #limits: Limits;
+  readonly #logger: Logger;
+  readonly #rate: RateLimiter;
+  #nextId = 0;
+  #closed = false;
+  #onMessage: ((message: WireMessage) => void) | null = null;
+  #pending: WireMessage[] = [];
+  #closeListeners: (() => void)[] = [];
+
+  constructor(socket: ServerSocket, limits: Limits, logger: Logger) {
+    this.#socket = socket;
+    this.#limits = limits;
+    this.#logger = logger;
+    this.#decoder = new FrameDecoder({ maxMessageBytes: limits.maxMessageBytes });
+    this.#rate = new RateLimiter(limits.messagesPerSecond, limits.messageBurst);
+    socket.onMessage((frame) => this.#receive(frame));
+    socket.onClose(() => this.#handleClosed());
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * Starts delivering messages. Messages that arrived before (while the token was being
+   * verified) are delivered first, in order.
+   */
+  setHandler(handler: (message: WireMessage) => void): void {
+    this.#onMessage = handler;
+    const pending = this.#pending;
+    this.#pending = [];
+    for (const message of pending) {
+      if (this.#closed) return;
+      handler(message);
+    }
+  }
+
+  onClose(listener: () => void): void {
+    if (this.#closed) listener();
+    else this.#closeListeners.push(listener);
+  }
+
+  /** Sends one message with a fresh server id. */
+  send(type: string, data: Uint8Array): void {
+    this.sendFrames(encodeMessage({ id: this.#nextId++, type, data }));
+  }
+
+  /** Answers a request: `__response__` reuses the request's id. */
+  respond(requestId: number, content: Content): void {
+    this.sendFrames(encodeMessage({ id: requestId, type: MessageType.Response, data: packContent(content) }));
+  }
+
+  /** Writes already-encoded frames, so a fan-out encodes once for all recipients. */
+  sendFrames(frames: readonly Uint8Array[]): void {
+    if (this.#closed) return;
+    if (this.#socket.bufferedAmount > this.#limits.maxBufferedBytes) {
+      // A peer that stops reading would otherwise grow our memory without bound.
+      this.close(CloseCode.TryAgainLater, 'rate_limited', 'too much unread data; reconnect');
+      return;
+    }
+    for (const frame of frames) this.#socket.send(frame);
+  }
+
+  close(code: number, reason: ErrorCode, message: string): void {
+    if (this.#closed) return;
+    this.#socket.close(code, encodeCloseReason(reason, message));
+    this.#handleClosed();
+  }
+
+  #receive(frame: Uint8Array): void {
+    if (this.#closed) return;
+    let message: WireMessage | null;
+    try {
+      message = this.#decoder.push(frame);
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      const tooBig = /exceeds \d+ bytes/.test(error.message);
+      this.#logger.warn('closing connection after a framing error', { error: error.message });
+      if (tooBig) this.close(CloseCode.MessageTooBig, 'payload_too_large', error.message);
+      else this.close(CloseCode.ProtocolError, 'protocol_error', error.message);
+      return;
+    }
+    if (message === null) return;
+    if (!this.#rate.take()) {
+      this.#refuseOverRate(message);
+      return;
+    }
+    if (this.#onMessage) this.#onMessage(message);
+    else this.#pending.push(message);
+  }
+
+  #refuseOverRate(message: WireMessage): void {
+    if (this.#rate.overdrawn) {
+      this.close(CloseCode.PolicyViolation, 'rate_limited', 'message flood; slow down');
+      return;
+    }
+    // Requests still get an answer, so no caller waits forever on a dropped message.
+    if (message.type === MessageType.InvokeTool || message.type === MessageType.ToolCallRequestChunk) {
+      this.respond(message.id, errorContent('rate_limited', `rate limit of ${this.#limits.messagesPerSecond} messages/s exceeded`));
+    }
+  }
+
+  #handleClosed(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#pending = [];
+    const listeners = this.#closeListeners;
+    this.#closeListeners = [];
+    for (const listener of listeners) listener();
+  }
+}

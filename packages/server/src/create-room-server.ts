@@ -1,0 +1,114 @@
+import { mkdir } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
+import type { Limits } from '@convene/protocol';
+import { tokenSubprotocol } from './auth/extract-token.js';
+import { silentLogger, type Logger } from './logger.js';
+import { RoomServer } from './room-server.js';
+import type { ConnectRequest } from './server-socket.js';
+import { wsServerSocket } from './ws-socket.js';
+
+export interface CreateRoomServerOptions {
+  /** 0 picks any free port. */
+  port?: number;
+  host?: string;
+  secret: string;
+  /** Where rooms keep their data (storage, database); created if missing. */
+  dataDir?: string;
+  limits?: Partial<Limits>;
+  logger?: Logger;
+  roomReleaseGraceMs?: number;
+}
+
+export interface RunningRoomServer {
+  /** `ws://host:port`, the base of room URLs (`${url}/rooms/<room>`). */
+  readonly url: string;
+  readonly port: number;
+  readonly host: string;
+  readonly core: RoomServer;
+  readonly http: Server;
+  /** Closes every connection (1001), releases rooms and stops listening. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the room server: `GET /healthz`, and WebSocket upgrades at `/rooms/<room>`.
+ *
+ * @example
+ * const server = await createRoomServer({ port: 0, secret: 'dev-secret' });
+ * console.log(`${server.url}/rooms/demo`);
+ * await server.close();
+ */
+export async function createRoomServer(options: CreateRoomServerOptions): Promise<RunningRoomServer> {
+  const logger = options.logger ?? silentLogger;
+  const host = options.host ?? '127.0.0.1';
+  if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
+  const core = new RoomServer({
+    secret: options.secret,
+    logger,
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.roomReleaseGraceMs !== undefined ? { roomReleaseGraceMs: options.roomReleaseGraceMs } : {}),
+  });
+  const http = createServer((req, res) => {
+    if (req.method === 'GET' && req.url?.split('?')[0] === '/healthz') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: 'ok', rooms: core.roomCount, connections: core.connectionCount }));
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'text/plain' });
+    res.end('not found\n');
+  });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: core.limits.maxFrameBytes,
+    // The token subprotocol must be echoed or browsers drop the connection.
+    handleProtocols: (protocols) => tokenSubprotocol([...protocols]) ?? false,
+  });
+  http.on('upgrade', (req, socket, head) => {
+    // Every path is upgraded: a wrong path or token is refused with a close frame and a reason,
+    // never an HTTP error (PROTOCOL.md §1.2: MeshAgent's Node client crashes on those).
+    socket.on('error', () => socket.destroy());
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      ws.on('error', (error) => logger.debug('socket error', { error: error.message }));
+      void core.accept(wsServerSocket(ws), connectRequest(req, baseUrl));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port ?? 0, host, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (http.address() as AddressInfo).port;
+  const baseUrl = `ws://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  let closing: Promise<void> | undefined;
+  return {
+    url: baseUrl,
+    port,
+    host,
+    core,
+    http,
+    close: () =>
+      (closing ??= new Promise<void>((resolve) => {
+        core.shutdown();
+        wss.close();
+        http.close(() => resolve());
+        http.closeAllConnections();
+        // Sockets that ignore the close handshake are cut after a short grace.
+        setTimeout(() => {
+          for (const client of wss.clients) client.terminate();
+        }, 500).unref();
+      })),
+  };
+}
+
+function connectRequest(req: IncomingMessage, baseUrl: string): ConnectRequest {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const protocols = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+  // room_url should be the address the client used, which differs from ours behind a proxy.
+  const scheme = req.headers['x-forwarded-proto'] === 'https' ? 'wss' : 'ws';
+  const base = req.headers.host ? `${scheme}://${req.headers.host}` : baseUrl;
+  return { path: url.pathname, query: url.searchParams, headers: req.headers as Record<string, string | undefined>, protocols, baseUrl: base };
+}

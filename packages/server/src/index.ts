@@ -1,0 +1,11 @@
+export { createRoomServer } from './create-room-server.js';
+export type { CreateRoomServerOptions, RunningRoomServer } from './create-room-server.js';
+export { RoomServer, DEFAULT_ROOM_RELEASE_GRACE_MS } from './room-server.js';
+export type { RoomServerOptions } from './room-server.js';
+export type { ServerSocket, ConnectRequest } from './server-socket.js';
+export type { Toolkit, ToolDefinition, ToolContext } from './toolkit.js';
+export type { Room } from './room.js';
+export type { Participant } from './participant.js';
+export { wsServerSocket } from './ws-socket.js';
+export { consoleLogger, silentLogger } from './logger.js';
+export type { Logger } from './logger.js';

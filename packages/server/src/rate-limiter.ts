@@ -1,0 +1,36 @@
+/**
+ * A token bucket: `ratePerSecond` refill, `burst` capacity. `take()` answers whether a message
+ * may pass; `overdrawn` tells when a peer keeps sending far beyond its budget.
+ */
+export class RateLimiter {
+  readonly #rate: number;
+  readonly #burst: number;
+  #tokens: number;
+  #refilledAt: number;
+  #refused = 0;
+
+  constructor(ratePerSecond: number, burst: number, private readonly now: () => number = performance.now.bind(performance)) {
+    this.#rate = ratePerSecond;
+    this.#burst = burst;
+    this.#tokens = burst;
+    this.#refilledAt = now();
+  }
+
+  take(): boolean {
+    const now = this.now();
+    this.#tokens = Math.min(this.#burst, this.#tokens + ((now - this.#refilledAt) / 1000) * this.#rate);
+    this.#refilledAt = now;
+    if (this.#tokens >= 1) {
+      this.#tokens -= 1;
+      this.#refused = 0;
+      return true;
+    }
+    this.#refused++;
+    return false;
+  }
+
+  /** True once a burst's worth of messages in a row has been refused. */
+  get overdrawn(): boolean {
+    return this.#refused >= this.#burst;
+  }
+}

@@ -1,0 +1,149 @@
+import {
+  CloseCode,
+  ConnectionError,
+  ConveneError,
+  resolveLimits,
+  type Limits,
+} from '@convene/protocol';
+import { participantId } from './auth/participant-id.js';
+import { extractToken } from './auth/extract-token.js';
+import { verifyParticipantToken } from './auth/verify-token.js';
+import { Connection } from './connection.js';
+import { silentLogger, type Logger } from './logger.js';
+import { Participant } from './participant.js';
+import { Room } from './room.js';
+import { RoomRegistry } from './room-registry.js';
+import type { ConnectRequest, ServerSocket } from './server-socket.js';
+import { ToolRouter } from './tool-router.js';
+import { messagingToolkit } from './toolkits/messaging/messaging-toolkit.js';
+
+export interface RoomServerOptions {
+  /** HS256 secret participant tokens are signed with. */
+  secret: string;
+  limits?: Partial<Limits>;
+  logger?: Logger;
+  /** How long an empty room lives on before it is released. */
+  roomReleaseGraceMs?: number;
+}
+
+export const DEFAULT_ROOM_RELEASE_GRACE_MS = 3_000;
+const ROOM_PATH = /^\/rooms\/([^/]+)\/?$/;
+const ROOM_NAME = /^[\w.@:-]{1,128}$/;
+
+/**
+ * The transport-agnostic server core: give it an accepted socket and the upgrade request; it
+ * authenticates, admits the participant to its room and speaks the protocol from there.
+ *
+ * @example
+ * const core = new RoomServer({ secret: process.env.CONVENE_SECRET! });
+ * wss.on('connection', (ws, req) => core.accept(wsSocket(ws), toConnectRequest(req)));
+ */
+export class RoomServer {
+  readonly limits: Limits;
+  readonly #key: Uint8Array;
+  readonly #logger: Logger;
+  readonly #router: ToolRouter;
+  readonly #rooms: RoomRegistry;
+  readonly #connections = new Set<Connection>();
+  #closing = false;
+
+  constructor(options: RoomServerOptions) {
+    if (!options.secret) throw new TypeError('RoomServer needs a non-empty secret');
+    this.limits = resolveLimits(options.limits);
+    this.#key = new TextEncoder().encode(options.secret);
+    this.#logger = options.logger ?? silentLogger;
+    this.#router = new ToolRouter(this.#logger);
+    this.#router.register(messagingToolkit);
+    const grace = options.roomReleaseGraceMs ?? DEFAULT_ROOM_RELEASE_GRACE_MS;
+    this.#rooms = new RoomRegistry(
+      (name, url) => new Room({ name, url, router: this.#router, logger: this.#logger, participantsPerRoom: this.limits.participantsPerRoom }),
+      grace,
+      this.#logger,
+    );
+  }
+
+  /** Live rooms (for health checks and tests). */
+  get roomCount(): number {
+    return this.#rooms.size;
+  }
+
+  get connectionCount(): number {
+    return this.#connections.size;
+  }
+
+  room(name: string): Room | undefined {
+    return this.#rooms.get(name);
+  }
+
+  /** Handles one accepted socket until it closes. Never throws; refusals close the socket. */
+  async accept(socket: ServerSocket, request: ConnectRequest): Promise<void> {
+    const connection = new Connection(socket, this.limits, this.#logger);
+    this.#connections.add(connection);
+    connection.onClose(() => this.#connections.delete(connection));
+    try {
+      await this.#admit(connection, request);
+    } catch (error) {
+      this.#refuse(connection, error);
+    }
+  }
+
+  async #admit(connection: Connection, request: ConnectRequest): Promise<void> {
+    if (this.#closing) throw new ConnectionError('server_shutdown', 'server is shutting down', { terminal: false });
+    const roomName = parseRoomName(request.path);
+    const claims = await verifyParticipantToken(extractToken(request), this.#key, roomName);
+    if (connection.closed) return;
+    const id = participantId(this.#key, roomName, claims.name, request.query.get('resume'));
+    const room = this.#rooms.acquire(roomName, `${request.baseUrl}/rooms/${encodeURIComponent(roomName)}`);
+    const participant = new Participant(id, claims, connection);
+    try {
+      room.join(participant);
+    } catch (error) {
+      this.#rooms.releaseIfEmpty(room);
+      throw error;
+    }
+    connection.onClose(() => {
+      room.leave(participant);
+      this.#rooms.releaseIfEmpty(room);
+    });
+    this.#logger.debug('participant joined', { room: roomName, participant: id, name: claims.name });
+  }
+
+  /** Refusals follow PROTOCOL.md §1.2: 1000 for "do not retry", other codes for transient ones. */
+  #refuse(connection: Connection, error: unknown): void {
+    if (!(error instanceof ConveneError)) {
+      this.#logger.error('unexpected error admitting a connection', { error: String(error) });
+      connection.close(CloseCode.InternalError, 'internal', 'server error');
+      return;
+    }
+    this.#logger.info('connection refused', { code: error.code, reason: error.message });
+    const code =
+      error.code === 'room_full' ? CloseCode.TryAgainLater
+      : error.code === 'server_shutdown' ? CloseCode.GoingAway
+      : CloseCode.Normal;
+    connection.close(code, error.code, error.message);
+  }
+
+  /** Closes every connection with 1001 (clients reconnect elsewhere or later) and releases rooms. */
+  shutdown(): void {
+    this.#closing = true;
+    for (const room of this.#rooms.all()) room.closeAll(CloseCode.GoingAway, 'server shutting down');
+    for (const connection of [...this.#connections]) {
+      connection.close(CloseCode.GoingAway, 'server_shutdown', 'server shutting down');
+    }
+    this.#rooms.releaseAll();
+  }
+}
+
+function parseRoomName(path: string): string {
+  const match = ROOM_PATH.exec(path);
+  let name: string | undefined;
+  try {
+    name = match ? decodeURIComponent(match[1]!) : undefined;
+  } catch {
+    name = undefined;
+  }
+  if (name === undefined || !ROOM_NAME.test(name)) {
+    throw new ConnectionError('bad_request', 'the URL path must be /rooms/<room>, with a room name of letters, digits and _ . @ : -', { terminal: true });
+  }
+  return name;
+}

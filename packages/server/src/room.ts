@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import {
+  CloseCode,
+  MessageType,
+  ProtocolError,
+  RoomError,
+  errorContent,
+  isPlainObject,
+  pack,
+  unpackObject,
+  type Content,
+  type WireMessage,
+} from '@convene/protocol';
+import type { Logger } from './logger.js';
+import type { Participant } from './participant.js';
+import type { ToolRouter } from './tool-router.js';
+import { RoomMessaging } from './toolkits/messaging/room-messaging.js';
+
+export interface RoomOptions {
+  name: string;
+  /** `ws://host:port/rooms/<name>` as clients reach it. */
+  url: string;
+  router: ToolRouter;
+  logger: Logger;
+  participantsPerRoom: number;
+}
+
+/**
+ * A live room: its participants, its session id (new each time the room is provisioned) and the
+ * per-room state of the built-in toolkits. Dispatches each participant's messages.
+ */
+export class Room {
+  readonly name: string;
+  readonly url: string;
+  readonly sessionId = randomUUID();
+  readonly messaging: RoomMessaging;
+  readonly #participants = new Map<string, Participant>();
+  readonly #router: ToolRouter;
+  readonly #logger: Logger;
+  readonly #capacity: number;
+
+  constructor(options: RoomOptions) {
+    this.name = options.name;
+    this.url = options.url;
+    this.#router = options.router;
+    this.#logger = options.logger;
+    this.#capacity = options.participantsPerRoom;
+    this.messaging = new RoomMessaging(() => this.#participants.values());
+  }
+
+  get size(): number {
+    return this.#participants.size;
+  }
+
+  participant(id: string): Participant | undefined {
+    return this.#participants.get(id);
+  }
+
+  participants(): IterableIterator<Participant> {
+    return this.#participants.values();
+  }
+
+  /**
+   * Admits a participant and sends the startup messages (PROTOCOL.md §1.3). A participant with the
+   * id of one still connected (the same resume key) replaces it.
+   */
+  join(participant: Participant): void {
+    const previous = this.#participants.get(participant.id);
+    if (previous) {
+      previous.connection.close(CloseCode.Replaced, 'disconnected', 'replaced by a newer connection of this participant');
+      this.leave(previous);
+    }
+    if (this.#participants.size >= this.#capacity) {
+      throw new RoomError('room_full', `room "${this.name}" has ${this.#capacity} participants, its limit`);
+    }
+    this.#participants.set(participant.id, participant);
+    const connection = participant.connection;
+    connection.send(MessageType.RoomReady, pack({ room_name: this.name, room_url: this.url, session_id: this.sessionId }));
+    connection.send(MessageType.Connected, pack({ type: 'init', participantId: participant.id, attributes: participant.attributes }));
+    connection.setHandler((message) => this.#dispatch(participant, message));
+  }
+
+  /** Removes a participant (idempotent) and tells the others. */
+  leave(participant: Participant): void {
+    if (this.#participants.get(participant.id) !== participant) return;
+    this.#participants.delete(participant.id);
+    this.messaging.disable(participant);
+  }
+
+  /** Closes every connection (server shutdown); participants leave as their sockets close. */
+  closeAll(code: number, message: string): void {
+    for (const participant of [...this.#participants.values()]) {
+      participant.connection.close(code, 'server_shutdown', message);
+      this.leave(participant);
+    }
+  }
+
+  #dispatch(participant: Participant, message: WireMessage): void {
+    switch (message.type) {
+      case MessageType.InvokeTool:
+        this.#invokeTool(participant, message);
+        return;
+      case MessageType.SetAttributes:
+        this.#setAttributes(participant, message);
+        return;
+      default:
+        // Anything else that expects an answer still gets one, so no caller waits forever.
+        participant.connection.respond(message.id, errorContent('not_found', `unsupported message type "${message.type}"`));
+    }
+  }
+
+  #invokeTool(participant: Participant, message: WireMessage): void {
+    let header: Record<string, unknown>;
+    let payload: Uint8Array;
+    try {
+      ({ header, payload } = unpackObject(message.data));
+    } catch (error) {
+      participant.connection.respond(message.id, errorContent('bad_request', (error as ProtocolError).message));
+      return;
+    }
+    const answer = (content: Content): void => participant.connection.respond(message.id, content);
+    const result = this.#router.invoke(this, participant, header, payload);
+    if (result instanceof Promise) result.then(answer, (error: unknown) => {
+      this.#logger.error('tool router failed', { error: String(error) });
+      answer(errorContent('internal', 'request failed'));
+    });
+    else answer(result);
+  }
+
+  /** `set_attributes` is one-way: bad input is logged and dropped, never answered. */
+  #setAttributes(participant: Participant, message: WireMessage): void {
+    let changed: Record<string, unknown>;
+    try {
+      changed = unpackObject(message.data).header;
+    } catch (error) {
+      this.#logger.warn('ignoring malformed set_attributes', { participant: participant.id, error: String(error) });
+      return;
+    }
+    if (!isPlainObject(changed) || Object.keys(changed).length === 0) return;
+    participant.attributes = { ...participant.attributes, ...changed };
+    this.messaging.attributesChanged(participant, changed);
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * What the server core needs from a socket. The `ws` adapter implements it for real sockets;
+ * `@convene/testing` implements it in memory. Frames are binary WebSocket messages.
+ */
+export interface ServerSocket {
+  send(frame: Uint8Array): void;
+  close(code: number, reason: string): void;
+  /** Bytes accepted by `send` but not yet written to the network. */
+  readonly bufferedAmount: number;
+  onMessage(listener: (frame: Uint8Array) => void): void;
+  onClose(listener: () => void): void;
+}
+
+/** The parts of the HTTP upgrade request the core looks at. */
+export interface ConnectRequest {
+  /** Path of the request, e.g. `/rooms/demo`. */
+  path: string;
+  query: URLSearchParams;
+  /** Lower-cased header names. */
+  headers: Readonly<Record<string, string | undefined>>;
+  /** Subprotocols the client offered. */
+  protocols: readonly string[];
+  /** The base URL clients use to reach this server, e.g. `ws://127.0.0.1:8787`. */
+  baseUrl: string;
+}

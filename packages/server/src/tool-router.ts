@@ -1,0 +1,63 @@
+import {
+  ConveneError,
+  ProtocolError,
+  apiAllows,
+  contentFromWire,
+  errorContent,
+  isPlainObject,
+  type Content,
+} from '@convene/protocol';
+import type { Logger } from './logger.js';
+import type { Participant } from './participant.js';
+import type { Room } from './room.js';
+import type { Toolkit } from './toolkit.js';
+
+/**
+ * The one `room.invoke_tool` router: finds the toolkit and tool, checks the participant's `api`
+ * grant, runs the handler, and always answers with a Content, never a dropped request.
+ */
+export class ToolRouter {
+  readonly #toolkits = new Map<string, Toolkit>();
+
+  constructor(private readonly logger: Logger) {}
+
+  register(toolkit: Toolkit): void {
+    if (this.#toolkits.has(toolkit.name)) throw new Error(`toolkit "${toolkit.name}" is already registered`);
+    this.#toolkits.set(toolkit.name, toolkit);
+  }
+
+  /** Answers synchronously when the handler is synchronous, so pipelined requests keep their order cheaply. */
+  invoke(room: Room, participant: Participant, header: Record<string, unknown>, payload: Uint8Array): Content | Promise<Content> {
+    const { toolkit: toolkitName, tool: toolName } = header;
+    if (typeof toolkitName !== 'string' || typeof toolName !== 'string') {
+      return errorContent('bad_request', 'room.invoke_tool needs string "toolkit" and "tool"');
+    }
+    const toolkit = this.#toolkits.get(toolkitName);
+    if (!toolkit) return errorContent('not_found', `unknown toolkit "${toolkitName}"`);
+    const tool = Object.hasOwn(toolkit.tools, toolName) ? toolkit.tools[toolName] : undefined;
+    if (!tool) return errorContent('not_found', `unknown tool "${toolName}" in toolkit "${toolkitName}"`);
+    const api = participant.claims.api;
+    if (!apiAllows(api, toolkit.api) || (tool.allowed && !tool.allowed(api!))) {
+      return errorContent('permission_denied', `the token does not grant ${toolkitName}.${toolName}`);
+    }
+    let input: Content;
+    try {
+      if (!isPlainObject(header['arguments'])) throw new ProtocolError('"arguments" must be a Content header');
+      input = contentFromWire(header['arguments'], payload);
+    } catch (error) {
+      return errorContent('bad_request', error instanceof Error ? error.message : 'bad arguments');
+    }
+    const toolCallId = typeof header['tool_call_id'] === 'string' ? header['tool_call_id'] : undefined;
+    const fail = (error: unknown): Content => {
+      if (error instanceof ConveneError) return errorContent(error.code, error.message);
+      this.logger.error('tool handler failed', { toolkit: toolkitName, tool: toolName, error: String(error) });
+      return errorContent('internal', `${toolkitName}.${toolName} failed`);
+    };
+    try {
+      const result = tool.handle({ room, participant, toolCallId, payload }, input);
+      return result instanceof Promise ? result.catch(fail) : result;
+    } catch (error) {
+      return fail(error);
+    }
+  }
+}
