@@ -29,6 +29,8 @@ export class RawClient {
   #decoder = new FrameDecoder();
   #nextId = 0;
   #waiters: { test: (m: Received) => boolean; resolve: (m: Received) => void }[] = [];
+  /** The participant id from `connected`, set by {@link RawClient.join}. */
+  participantId = '';
 
   private constructor(ws: WebSocket) {
     this.ws = ws;
@@ -62,6 +64,18 @@ export class RawClient {
     return client;
   }
 
+  /** Connects, waits for the startup messages and records the participant id. */
+  static async join(
+    roomUrl: string,
+    jwt: string | undefined,
+    options: { placement?: TokenPlacement; resume?: string } = {},
+  ): Promise<RawClient> {
+    const client = await RawClient.connect(roomUrl, jwt, options);
+    const { connected } = await client.startup();
+    client.participantId = connected['participantId'] as string;
+    return client;
+  }
+
   /** Resolves with `room_ready` and `connected` headers once both arrived. */
   async startup(): Promise<{ roomReady: Record<string, unknown>; connected: Record<string, unknown> }> {
     const roomReady = await this.waitFor((m) => m.type === 'room_ready');
@@ -76,6 +90,36 @@ export class RawClient {
       const timer = setTimeout(() => reject(new Error(`timed out waiting for a message; got ${this.received.map((m) => m.type).join(', ')}`)), timeoutMs);
       this.#waiters.push({ test, resolve: (m) => { clearTimeout(timer); resolve(m); } });
     });
+  }
+
+  /** Resolves once `count` received messages pass `test`, with all of them. */
+  async waitForCount(test: (m: Received) => boolean, count: number, timeoutMs = 5_000): Promise<Received[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const matches = this.received.filter(test);
+      if (matches.length >= count) return matches;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out waiting for ${count} messages, got ${matches.length}`);
+      await this.waitFor((m) => test(m) && !matches.includes(m), left);
+    }
+  }
+
+  /**
+   * Resolves once the server has handled everything this client sent before: a message of an
+   * unknown type is answered with an error `__response__` in order.
+   */
+  async barrier(): Promise<void> {
+    const id = this.sendMessage('convene.test.barrier', pack({}));
+    await this.waitFor((m) => m.type === '__response__' && m.id === id);
+  }
+
+  /** The close code and reason, or a rejection after `timeoutMs`. */
+  closedWithin(timeoutMs = 5_000): Promise<{ code: number; reason: string }> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`socket still open after ${timeoutMs} ms`)), timeoutMs);
+    });
+    return Promise.race([this.closed, timeout]).finally(() => clearTimeout(timer));
   }
 
   /** Messages of a given `messaging.send` inner type. */

@@ -16,6 +16,21 @@ import type { Participant } from './participant.js';
 import type { ToolRouter } from './tool-router.js';
 import { RoomMessaging } from './toolkits/messaging/room-messaging.js';
 
+/** Nesting allowed in attribute values, far above real use and far below JSON.stringify's recursion limit. */
+const MAX_ATTRIBUTE_DEPTH = 64;
+
+/** True when no array or object in `value` is nested more than `limit` levels deep (iterative: no recursion). */
+function withinDepth(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (typeof item !== 'object' || item === null) continue;
+    if (depth >= limit) return false;
+    for (const child of Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return true;
+}
+
 export interface RoomOptions {
   name: string;
   /** `ws://host:port/rooms/<name>` as clients reach it. */
@@ -137,6 +152,11 @@ export class Room {
       return;
     }
     if (!isPlainObject(changed) || Object.keys(changed).length === 0) return;
+    if (!withinDepth(changed, MAX_ATTRIBUTE_DEPTH)) {
+      // Attributes are re-serialized in every presence push; JSON.stringify recurses and would overflow the stack.
+      this.#logger.warn('ignoring set_attributes nested too deeply', { participant: participant.id });
+      return;
+    }
     participant.attributes = { ...participant.attributes, ...changed };
     this.messaging.attributesChanged(participant, changed);
   }
