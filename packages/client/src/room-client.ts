@@ -1,0 +1,251 @@
+import { ConnectionError, MessageType, isPlainObject, unpack, type Content, type WireMessage } from '@convene/protocol';
+import { resolveReconnectOptions, type ReconnectOptions } from './backoff.js';
+import { Connection, type RoomStatus, type SessionInfo } from './connection.js';
+import { withDeadline } from './deadline.js';
+import { Emitter, type Listener } from './event-emitter.js';
+import { encodeInvokeTool, type InvokeRequest } from './invoke-tool.js';
+import { LocalParticipant } from './local-participant.js';
+import { MessagingClient } from './messaging-client.js';
+import { randomId } from './random-id.js';
+import { reportError } from './report-error.js';
+import type { RequestOptions } from './request-options.js';
+import type { RoomHost, ServerMessage, Session, SessionHooks } from './room-host.js';
+import type { RoomSocket } from './room-socket.js';
+import type { RoomAuthorization } from './room-target.js';
+import type { TransportFactory } from './transport.js';
+import { webSocketTransport } from './web-socket-transport.js';
+
+export interface RoomClientOptions {
+  /** Called before every connection attempt, so an expired token is replaced on reconnect. */
+  authorization: () => Promise<RoomAuthorization>;
+  /** Defaults to the global WebSocket; in Node 20 pass `nodeTransport()` from `@convene/client/node`. */
+  transport?: TransportFactory;
+  reconnect?: ReconnectOptions;
+  /**
+   * Key the server derives this client's participant id from, so the id survives reconnects and
+   * server restarts (16–128 chars of `[A-Za-z0-9_-]`). Random per RoomClient by default.
+   */
+  resumeKey?: string;
+  /** An attempt that has not reached the room after this many ms is dropped and retried (default 20 000). */
+  connectTimeoutMs?: number;
+}
+
+/** A `room.status` push from the server. */
+export interface RoomStatusEvent {
+  status: string;
+  message: string;
+}
+
+export type RoomClientEvents = {
+  status: RoomStatus;
+  /** A reconnect finished restoring attributes, messaging and the outbox. */
+  reconnected: undefined;
+  /** A live connection closed; `status` says whether the client reconnects. */
+  connection_lost: ConnectionError;
+  room_status: RoomStatusEvent;
+  /** A server message no registered handler took. */
+  server_message: ServerMessage;
+  local_participant: LocalParticipant;
+  /** Any snapshot getter (status, error, room info, local participant) changed. */
+  change: undefined;
+};
+
+const RESUME_KEY = /^[A-Za-z0-9_-]{16,128}$/;
+const MISSING_WEBSOCKET =
+  'this runtime has no global WebSocket; in Node pass `transport: nodeTransport()` from "@convene/client/node"';
+
+/**
+ * A connection to one room: the connection state machine, requests, events and sub-clients.
+ * Works in browsers and Node; the transport is pluggable.
+ *
+ * @example
+ * import { RoomClient } from '@convene/client';
+ * const room = new RoomClient({ authorization: () => fetch('/api/room-token').then((r) => r.json()) });
+ * room.on('status', (status) => console.log(status));
+ * await room.start();
+ * await room.messaging.enable();
+ * await room.messaging.broadcastMessage({ type: 'chat', message: { text: 'hello' } });
+ * room.dispose();
+ */
+export class RoomClient implements RoomHost {
+  readonly messaging: MessagingClient;
+  readonly localParticipant: LocalParticipant;
+  /** The key behind this client's stable participant id. */
+  readonly resumeKey: string;
+  readonly #events = new Emitter<RoomClientEvents>();
+  readonly #handlers = new Map<string, Set<(message: ServerMessage) => void>>();
+  readonly #hooks = new Set<SessionHooks>();
+  readonly #connection: Connection;
+  readonly #hasTransport: boolean;
+  #room: Pick<SessionInfo, 'roomName' | 'roomUrl' | 'sessionId'> = { roomName: null, roomUrl: null, sessionId: null };
+
+  constructor(options: RoomClientOptions) {
+    if (typeof options?.authorization !== 'function') throw new TypeError('RoomClient needs an authorization() function');
+    if (options.resumeKey !== undefined && !RESUME_KEY.test(options.resumeKey)) {
+      throw new TypeError('resumeKey must be 16–128 characters of [A-Za-z0-9_-]');
+    }
+    this.resumeKey = options.resumeKey ?? randomId(22);
+    // Resolved lazily so constructing a client never throws during server-side rendering.
+    const transport = options.transport ?? (typeof globalThis.WebSocket === 'function' ? webSocketTransport() : undefined);
+    this.#hasTransport = transport !== undefined;
+    this.#connection = new Connection(
+      {
+        authorization: options.authorization,
+        transport: transport ?? (() => { throw new TypeError(MISSING_WEBSOCKET); }),
+        resumeKey: this.resumeKey,
+        reconnect: resolveReconnectOptions(options.reconnect),
+        connectTimeoutMs: options.connectTimeoutMs ?? 20_000,
+      },
+      {
+        onStatus: (status) => {
+          this.#events.emit('status', status);
+          this.#events.emit('change', undefined);
+        },
+        onSession: (session, socket) => this.#onSession(session, socket),
+        onSessionLost: (error) => {
+          for (const hooks of [...this.#hooks]) this.#call(() => hooks.sessionLost?.(error));
+          this.#events.emit('connection_lost', error);
+        },
+        onStopped: (error) => {
+          for (const hooks of [...this.#hooks]) this.#call(() => hooks.stopped?.(error));
+        },
+        onMessage: (message) => this.#onMessage(message),
+      },
+    );
+    this.ready = this.#connection.ready;
+    this.localParticipant = new LocalParticipant(this, () => {
+      this.#events.emit('local_participant', this.localParticipant);
+      this.#events.emit('change', undefined);
+    });
+    this.messaging = new MessagingClient(this);
+  }
+
+  /** Resolves when the first connection reached the room; rejects with the terminal error. Never unhandled. */
+  readonly ready: Promise<void>;
+
+  get status(): RoomStatus {
+    return this.#connection.status;
+  }
+
+  /** The terminal error once `disconnected`; while reconnecting, the error that caused it. */
+  get error(): ConnectionError | null {
+    return this.#connection.error;
+  }
+
+  get roomName(): string | null {
+    return this.#room.roomName;
+  }
+
+  get roomUrl(): string | null {
+    return this.#room.roomUrl;
+  }
+
+  get sessionId(): string | null {
+    return this.#room.sessionId;
+  }
+
+  /** Connects (once); resolves like {@link ready}. */
+  start(): Promise<void> {
+    if (!this.#hasTransport) return Promise.reject(new TypeError(MISSING_WEBSOCKET));
+    return this.#connection.start();
+  }
+
+  /** Closes the connection for good; pending requests and queued messages reject with `disposed`. */
+  dispose(): void {
+    this.#connection.dispose();
+  }
+
+  on<K extends keyof RoomClientEvents>(event: K, listener: Listener<RoomClientEvents[K]>): () => void {
+    return this.#events.on(event, listener);
+  }
+
+  off<K extends keyof RoomClientEvents>(event: K, listener: Listener<RoomClientEvents[K]>): void {
+    this.#events.off(event, listener);
+  }
+
+  /** For `useSyncExternalStore`: calls `onChange` whenever a snapshot getter would return something new. */
+  subscribe(onChange: () => void): () => void {
+    return this.#events.on('change', onChange);
+  }
+
+  /** Calls a tool (`room.invoke_tool`). Waits for the connection if needed; rejects with a typed error. */
+  invoke(request: InvokeRequest, options?: RequestOptions): Promise<Content> {
+    let data: Uint8Array;
+    try {
+      data = encodeInvokeTool(request);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.request(MessageType.InvokeTool, data, options);
+  }
+
+  /** Sends any message that expects a `__response__`; for sub-clients and protocol extensions. */
+  request(type: string, data: Uint8Array, options?: RequestOptions): Promise<Content> {
+    return withDeadline(options, async (signal) => {
+      const socket = await this.#connection.waitForSocket(signal);
+      const sent = socket.request(type, data);
+      signal.addEventListener('abort', () => socket.cancel(sent.id), { once: true });
+      return sent.response;
+    });
+  }
+
+  send(type: string, data: Uint8Array): boolean {
+    return this.#connection.socket?.send(type, data) ?? false;
+  }
+
+  registerHandler(type: string, handler: (message: ServerMessage) => void): () => void {
+    let set = this.#handlers.get(type);
+    if (set === undefined) this.#handlers.set(type, (set = new Set()));
+    set.add(handler);
+    return () => void set.delete(handler);
+  }
+
+  registerHooks(hooks: SessionHooks): () => void {
+    this.#hooks.add(hooks);
+    return () => void this.#hooks.delete(hooks);
+  }
+
+  #onSession(info: SessionInfo, socket: RoomSocket): void {
+    const { roomName, roomUrl, sessionId } = info;
+    if (roomName !== this.#room.roomName || roomUrl !== this.#room.roomUrl || sessionId !== this.#room.sessionId) {
+      this.#room = { roomName, roomUrl, sessionId };
+      this.#events.emit('change', undefined);
+    }
+    const session: Session = { ...info, socket };
+    // Hooks run in registration order (local participant, then messaging), which is the
+    // restore order: attributes, then messaging.enable, then the outbox.
+    const pending: Promise<void>[] = [];
+    for (const hooks of [...this.#hooks]) {
+      this.#call(() => {
+        const result = hooks.sessionStarted?.(session);
+        if (result instanceof Promise) pending.push(result);
+      });
+    }
+    if (!info.isReconnect) return;
+    void Promise.allSettled(pending).then(() => {
+      if (this.#connection.socket === socket) this.#events.emit('reconnected', undefined);
+    });
+  }
+
+  #onMessage(message: WireMessage): void {
+    // A payload that does not unpack is a ProtocolError: the socket closes with 1002 and reconnects.
+    const { header, payload } = unpack(message.data);
+    const server: ServerMessage = { id: message.id, type: message.type, header, payload };
+    if (message.type === MessageType.RoomStatus) {
+      const fields = isPlainObject(header) ? header : {};
+      this.#events.emit('room_status', { status: String(fields['status'] ?? ''), message: String(fields['message'] ?? '') });
+      return;
+    }
+    const handlers = this.#handlers.get(message.type);
+    if (handlers === undefined || handlers.size === 0) return this.#events.emit('server_message', server);
+    for (const handler of [...handlers]) handler(server);
+  }
+
+  #call(run: () => void): void {
+    try {
+      run();
+    } catch (error) {
+      reportError(error);
+    }
+  }
+}
