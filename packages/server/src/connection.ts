@@ -99,7 +99,9 @@ export class Connection {
       message = this.#decoder.push(frame);
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
-      const tooBig = /exceeds \d+ bytes/.test(error.message);
+      // The decoder refuses an oversized message either as its bytes arrive or, when the header
+      // announces more packets than the limit could hold, at the header.
+      const tooBig = /exceeds \d+ bytes|more than the size limit allows/.test(error.message);
       this.#logger.warn('closing connection after a framing error', { error: error.message });
       if (tooBig) this.close(CloseCode.MessageTooBig, 'payload_too_large', error.message);
       else this.close(CloseCode.ProtocolError, 'protocol_error', error.message);
