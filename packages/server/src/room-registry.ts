@@ -40,9 +40,12 @@ export class RoomRegistry {
     return room;
   }
 
-  /** Schedules the release of an empty room. */
+  /** Schedules the release of an empty room, `releaseGraceMs` after this (the latest) leave. */
   releaseIfEmpty(room: Room): void {
-    if (room.size > 0 || this.#rooms.get(room.name) !== room || this.#releaseTimers.has(room.name)) return;
+    if (room.size > 0 || this.#rooms.get(room.name) !== room) return;
+    // A timer left over from a moment the room was briefly empty (a participant replaced by its
+    // own reconnect) must not cut this grace short.
+    this.#cancelRelease(room.name);
     const timer = setTimeout(() => {
       this.#releaseTimers.delete(room.name);
       if (room.size === 0 && this.#rooms.get(room.name) === room) this.#release(room);
