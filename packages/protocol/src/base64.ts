@@ -31,6 +31,8 @@ export function decodeBase64(text: string): Uint8Array {
   let end = text.length;
   while (end > 0 && text.charCodeAt(end - 1) === 61 /* = */ && text.length - end < 2) end--;
   if ((end & 3) === 1) throw new ProtocolError('base64 text has an impossible length');
+  // Padding, when present, must complete the last group of four ("QQ==", not "QQ=" or "QUJD=").
+  if (end < text.length && (text.length & 3) !== 0) throw new ProtocolError('base64 padding is malformed');
   const out = new Uint8Array((end * 3) >> 2);
   let buffer = 0;
   let bits = 0;

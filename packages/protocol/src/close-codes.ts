@@ -33,10 +33,20 @@ const MAX_REASON_BYTES = 123;
  * client can rebuild a typed error while other clients still read plain text.
  */
 export function encodeCloseReason(code: ErrorCode, message: string): string {
-  let text = `${code}: ${message}`;
-  const encoder = new TextEncoder();
-  while (encoder.encode(text).length > MAX_REASON_BYTES) text = text.slice(0, -1);
-  return text;
+  const text = `${code}: ${message}`;
+  // Every UTF-16 unit encodes to at least one byte, so only the first 123 units can fit. Cut by
+  // code points so a surrogate pair is never split (a lone surrogate would become U+FFFD).
+  let out = '';
+  let bytes = 0;
+  for (let char of text.slice(0, MAX_REASON_BYTES + 1)) {
+    const point = char.codePointAt(0)!;
+    if (point >= 0xd800 && point <= 0xdfff) char = '\ufffd'; // lone surrogate, as UTF-8 would send it
+    const size = point < 0x80 ? 1 : point < 0x800 ? 2 : point < 0x10000 ? 3 : 4;
+    if (bytes + size > MAX_REASON_BYTES) break;
+    out += char;
+    bytes += size;
+  }
+  return out;
 }
 
 /** Parses a reason written by {@link encodeCloseReason}; other text comes back without a code. */

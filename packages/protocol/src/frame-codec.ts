@@ -49,7 +49,7 @@ export function encodeMessage(
   if (!Number.isSafeInteger(message.id) || message.id < 0) {
     throw new ProtocolError(`message id must be a non-negative safe integer, got ${message.id}`);
   }
-  if (!(packetBytes > 0)) throw new ProtocolError('packetBytes must be positive');
+  if (!Number.isSafeInteger(packetBytes) || packetBytes <= 0) throw new ProtocolError('packetBytes must be a positive integer');
   const { data } = message;
   const packets = Math.ceil(data.length / packetBytes);
   const frames: Uint8Array[] = [encodeHeaderFrame(message.id, message.type, packets)];

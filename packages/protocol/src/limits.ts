@@ -35,7 +35,7 @@ export function resolveLimits(overrides: Partial<Limits> = {}): Limits {
   for (const key of Object.keys(overrides) as (keyof Limits)[]) {
     const value = overrides[key];
     if (value === undefined) continue;
-    if (!(key in DEFAULT_LIMITS)) throw new TypeError(`unknown limit "${String(key)}"`);
+    if (!Object.hasOwn(DEFAULT_LIMITS, key)) throw new TypeError(`unknown limit "${String(key)}"`);
     if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
       throw new TypeError(`limit "${key}" must be a positive integer, got ${String(value)}`);
     }

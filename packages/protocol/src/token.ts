@@ -139,7 +139,7 @@ export function roomGrantAllows(claims: ParticipantClaims, room: string): boolea
 
 /** True when the `api` grant enables the room API that backs this toolkit. */
 export function apiAllows(api: ApiScope | null, apiName: string): boolean {
-  if (api === null) return false;
+  if (api === null || !Object.hasOwn(api, apiName)) return false; // not inherited keys such as "constructor"
   const scope = api[apiName];
   return scope !== undefined && scope !== null && scope !== false;
 }
