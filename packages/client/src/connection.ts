@@ -1,41 +1,12 @@
 import { ConnectionError, MessageType, encodeCloseReason, type WireMessage } from '@convene/protocol';
-import { backoffDelay, type ResolvedReconnectOptions } from './backoff.js';
+import { backoffDelay } from './backoff.js';
 import { classifyClose } from './close-policy.js';
 import { reportError } from './report-error.js';
 import { RoomSocket } from './room-socket.js';
 import { resolveRoomTarget } from './room-target.js';
 import { parseConnected, parseRoomReady, type ConnectedInfo, type RoomReadyInfo } from './startup-messages.js';
-import type { TransportCloseEvent, TransportFactory } from './transport.js';
-
-/** Public connection status. Many internal states map onto these six. */
-export type RoomStatus = 'idle' | 'authorizing' | 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
-
-/** A connection that reached the room: both startup messages arrived. */
-export interface SessionInfo extends RoomReadyInfo, ConnectedInfo {
-  /** True when an earlier connection of this client had reached the room. */
-  isReconnect: boolean;
-}
-
-export interface ConnectionOptions {
-  authorization: () => Promise<unknown>;
-  transport: TransportFactory;
-  resumeKey: string;
-  reconnect: ResolvedReconnectOptions;
-  /** Give up on one attempt when the room is not ready after this many ms (it is then retried). */
-  connectTimeoutMs: number;
-  random?: () => number;
-}
-
-export interface ConnectionHooks {
-  onStatus(status: RoomStatus): void;
-  /** A socket reached the room. Runs before the status becomes `connected` and before waiters run. */
-  onSession(session: SessionInfo, socket: RoomSocket): void;
-  /** A socket that had reached the room closed (before any retry is scheduled). */
-  onSessionLost(error: ConnectionError): void;
-  onMessage(message: WireMessage, socket: RoomSocket): void;
-  /** The client stopped for good: a terminal error, retries exhausted, or dispose. */
-  onStopped(error: ConnectionError): void;
-}
+import type { TransportCloseEvent } from './transport.js';
+import type { ConnectionHooks, ConnectionOptions, RoomStatus } from './connection-types.js';
 
 type Timer = ReturnType<typeof setTimeout>;
 type State =
@@ -60,6 +31,11 @@ const messageOf = (error: unknown): string => (error instanceof Error ? error.me
  * The connection state machine: authorize → open → wait for `room_ready` + `connected` → connected,
  * and on a close either stop (terminal) or back off and start over. Every attempt gets a fresh
  * token from `authorization()` and a fresh {@link RoomSocket}.
+ *
+ * @example
+ * const connection = new Connection(options, hooks);
+ * await connection.start();
+ * const socket = await connection.waitForSocket();
  */
 export class Connection {
   readonly ready: Promise<void>;

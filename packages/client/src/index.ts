@@ -1,6 +1,6 @@
 export { RoomClient } from './room-client.js';
 export type { RoomClientOptions, RoomClientEvents, RoomStatusEvent } from './room-client.js';
-export type { RoomStatus, SessionInfo } from './connection.js';
+export type { RoomStatus, SessionInfo } from './connection-types.js';
 export type { RoomAuthorization } from './room-target.js';
 export type { ReconnectOptions } from './backoff.js';
 export type { RequestOptions } from './request-options.js';

@@ -129,7 +129,7 @@ export class MessagingClient {
     this.#enableSentOn = null;
     this.#settleEnableWaiters(new RoomError('aborted', 'messaging was disabled'));
     this.#setOnline(false);
-    this.#applyChanges({ added: [], updated: [], removed: this.#table.clear() });
+    this.#applyChanges(this.#table.clear());
     this.#restored();
     this.#flush();
     if (socket === null || !wasOnline) return;
@@ -198,8 +198,7 @@ export class MessagingClient {
           if (error instanceof ConnectionError) return void (entry.attempt = null);
           this.#outbox.remove(entry);
           if (error instanceof ConveneError && error.code === 'participant_not_found' && entry.to !== undefined) {
-            const removed = this.#table.remove(entry.to);
-            if (removed) this.#applyChanges({ added: [], updated: [], removed: [removed] });
+            this.#applyChanges(this.#table.remove(entry.to));
           }
           entry.reject(error);
         },
@@ -248,7 +247,7 @@ export class MessagingClient {
     this.#stopped = error;
     this.#settleEnableWaiters(error);
     this.#outbox.rejectAll(error);
-    this.#applyChanges({ added: [], updated: [], removed: this.#table.clear() });
+    this.#applyChanges(this.#table.clear());
   }
 
   #onDelivery(message: ServerMessage): void {
@@ -261,19 +260,12 @@ export class MessagingClient {
         this.#flush();
         this.#restored();
         return;
-      case 'participant_enabled': {
-        const change = this.#table.upsert(delivery.participant);
-        if (change === null) return;
-        return this.#applyChanges('added' in change ? { added: [change.added], removed: [], updated: [] } : { added: [], removed: [], updated: [change] });
-      }
-      case 'participant_disabled': {
-        const removed = this.#table.remove(delivery.id);
-        return removed ? this.#applyChanges({ added: [], updated: [], removed: [removed] }) : undefined;
-      }
-      case 'participant_attributes': {
-        const update = this.#table.mergeAttributes(delivery.id, delivery.attributes);
-        return update ? this.#applyChanges({ added: [], removed: [], updated: [update] }) : undefined;
-      }
+      case 'participant_enabled':
+        return this.#applyChanges(this.#table.upsert(delivery.participant));
+      case 'participant_disabled':
+        return this.#applyChanges(this.#table.remove(delivery.id));
+      case 'participant_attributes':
+        return this.#applyChanges(this.#table.mergeAttributes(delivery.id, delivery.attributes));
       case 'message': {
         if (delivery.messageId !== undefined && this.#seen.seen(`${delivery.fromParticipantId}\u0000${delivery.messageId}`)) return;
         const { kind: _kind, messageId, attachment, ...rest } = delivery;

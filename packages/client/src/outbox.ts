@@ -16,6 +16,11 @@ export interface OutboxEntry {
  * Messaging sends in call order. Entries are written in order and acknowledged in order, so the
  * ones in flight always form a prefix; after a lost connection they go back to the queue in
  * place and are resent with the same `message_id`, which the server dedupes.
+ *
+ * @example
+ * const entry = outbox.push({ tool: 'broadcast', arguments, to: undefined, resolve, reject });
+ * const attempt = outbox.markSent(entry);
+ * outbox.requeueInFlight(); // connection lost: entry.attempt is null again, same place in line
  */
 export class Outbox {
   #entries: OutboxEntry[] = [];

@@ -14,10 +14,16 @@ export interface TableChanges {
 }
 
 const EMPTY_LIST: readonly RemoteParticipant[] = Object.freeze([]);
+const none = (): TableChanges => ({ added: [], removed: [], updated: [] });
 
 /**
  * The remote participants messaging knows about. `list` is a frozen array rebuilt only when the
  * table changes; entries that did not change keep their object identity.
+ *
+ * @example
+ * const table = new ParticipantTable();
+ * const { added } = table.replace([createRemoteParticipant('p2', 'user', { name: 'bob' })]);
+ * table.findByName('bob') === added[0]; // true
  */
 export class ParticipantTable {
   readonly #byId = new Map<string, RemoteParticipant>();
@@ -37,7 +43,7 @@ export class ParticipantTable {
 
   /** Makes the table equal to `participants` (a `messaging.enabled` push) and reports the difference. */
   replace(participants: readonly RemoteParticipant[]): TableChanges {
-    const changes: TableChanges = { added: [], removed: [], updated: [] };
+    const changes = none();
     const next = new Map<string, RemoteParticipant>();
     for (const incoming of participants) {
       const previous = this.#byId.get(incoming.id);
@@ -59,43 +65,50 @@ export class ParticipantTable {
     return changes;
   }
 
-  /** Adds a participant or replaces its entry; returns what changed, or null when nothing did. */
-  upsert(participant: RemoteParticipant): { added: RemoteParticipant } | ParticipantUpdate | null {
+  /** Adds a participant or replaces its entry (a `participant.enabled` push). */
+  upsert(participant: RemoteParticipant): TableChanges {
     const previous = this.#byId.get(participant.id);
     if (previous !== undefined && previous.role === participant.role && sameAttributes(previous.attributes, participant.attributes)) {
-      return null;
+      return none();
     }
     this.#byId.set(participant.id, participant);
     this.#rebuild();
-    return previous === undefined ? { added: participant } : { participant, previous };
+    const changes = none();
+    if (previous === undefined) changes.added.push(participant);
+    else changes.updated.push({ participant, previous });
+    return changes;
   }
 
-  remove(id: string): RemoteParticipant | undefined {
+  remove(id: string): TableChanges {
     const previous = this.#byId.get(id);
-    if (previous === undefined) return undefined;
+    const changes = none();
+    if (previous === undefined) return changes;
     this.#byId.delete(id);
     this.#rebuild();
-    return previous;
+    changes.removed.push(previous);
+    return changes;
   }
 
-  /** Merges changed attributes into one participant; null if unknown or unchanged. */
-  mergeAttributes(id: string, attributes: Readonly<Record<string, unknown>>): ParticipantUpdate | null {
+  /** Merges changed attributes into one participant (a `participant.attributes` push). */
+  mergeAttributes(id: string, attributes: Readonly<Record<string, unknown>>): TableChanges {
     const previous = this.#byId.get(id);
-    if (previous === undefined) return null;
+    const changes = none();
+    if (previous === undefined) return changes;
     const merged = { ...previous.attributes, ...attributes };
-    if (sameAttributes(merged, previous.attributes)) return null;
+    if (sameAttributes(merged, previous.attributes)) return changes;
     const participant = createRemoteParticipant(id, previous.role, merged);
     this.#byId.set(id, participant);
     this.#rebuild();
-    return { participant, previous };
+    changes.updated.push({ participant, previous });
+    return changes;
   }
 
-  clear(): RemoteParticipant[] {
-    const removed = [...this.#list];
-    if (removed.length === 0) return removed;
+  clear(): TableChanges {
+    const changes = none();
+    changes.removed.push(...this.#list);
     this.#byId.clear();
     this.#rebuild();
-    return removed;
+    return changes;
   }
 
   #rebuild(): void {

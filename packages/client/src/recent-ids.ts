@@ -1,6 +1,11 @@
 /**
  * A bounded set of recently seen ids (least recently seen evicted first), used to drop a message
  * delivered twice, e.g. when a resend crossed a lost acknowledgement.
+ *
+ * @example
+ * const ids = new RecentIds(4096);
+ * ids.seen('m-1'); // false
+ * ids.seen('m-1'); // true
  */
 export class RecentIds {
   readonly #capacity: number;

@@ -27,6 +27,10 @@ interface Pending {
 /**
  * Requests waiting for their `__response__` on one socket, keyed by message id (ids restart at 0
  * on every socket, so a tracker never outlives its socket).
+ *
+ * @example
+ * const response = tracker.track(0);
+ * tracker.settle(0, packContent({ type: 'empty' })); // response resolves
  */
 export class RequestTracker {
   readonly #pending = new Map<number, Pending>();

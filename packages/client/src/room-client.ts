@@ -1,6 +1,7 @@
 import { ConnectionError, MessageType, isPlainObject, unpack, type Content, type WireMessage } from '@convene/protocol';
 import { resolveReconnectOptions, type ReconnectOptions } from './backoff.js';
-import { Connection, type RoomStatus, type SessionInfo } from './connection.js';
+import { Connection } from './connection.js';
+import type { RoomStatus, SessionInfo } from './connection-types.js';
 import { withDeadline } from './deadline.js';
 import { Emitter, type Listener } from './event-emitter.js';
 import { encodeInvokeTool, type InvokeRequest } from './invoke-tool.js';
@@ -72,6 +73,8 @@ export class RoomClient implements RoomHost {
   readonly localParticipant: LocalParticipant;
   /** The key behind this client's stable participant id. */
   readonly resumeKey: string;
+  /** Resolves when the first connection reached the room; rejects with the terminal error. Never unhandled. */
+  readonly ready: Promise<void>;
   readonly #events = new Emitter<RoomClientEvents>();
   readonly #handlers = new Map<string, Set<(message: ServerMessage) => void>>();
   readonly #hooks = new Set<SessionHooks>();
@@ -119,9 +122,6 @@ export class RoomClient implements RoomHost {
     });
     this.messaging = new MessagingClient(this);
   }
-
-  /** Resolves when the first connection reached the room; rejects with the terminal error. Never unhandled. */
-  readonly ready: Promise<void>;
 
   get status(): RoomStatus {
     return this.#connection.status;

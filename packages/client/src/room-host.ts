@@ -1,5 +1,5 @@
 import type { ConnectionError } from '@convene/protocol';
-import type { SessionInfo } from './connection.js';
+import type { SessionInfo } from './connection-types.js';
 import type { RoomSocket } from './room-socket.js';
 
 /** A live connection that reached the room, as sub-clients see it. */

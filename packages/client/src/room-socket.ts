@@ -30,6 +30,11 @@ export interface SentRequest {
  * One WebSocket's worth of protocol: the single writer (each message's frames back to back), the
  * frame decoder, the message id counter and the requests awaiting a response. A new socket is
  * made for every connection attempt, so no state leaks from one connection into the next.
+ *
+ * @example
+ * const socket = new RoomSocket(transport, { url, jwt }, { onOpen, onMessage, onClose });
+ * socket.open();
+ * const { response } = socket.request('room.invoke_tool', data);
  */
 export class RoomSocket {
   readonly #factory: TransportFactory;

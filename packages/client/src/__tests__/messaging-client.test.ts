@@ -251,6 +251,29 @@ describe('the outbox across reconnects', () => {
     client.dispose();
   });
 
+  it('keeps the participant table through a short drop and reports only real changes', async () => {
+    vi.useFakeTimers();
+    const { client, transport } = await connect();
+    await enable(client, transport.last);
+    const before = client.messaging.remoteParticipants;
+    const events: string[] = [];
+    client.messaging.on('participant_added', (p) => events.push(`+${p.id}`));
+    client.messaging.on('participant_removed', (p) => events.push(`-${p.id}`));
+    const online: boolean[] = [];
+    client.messaging.on('online', (value) => online.push(value));
+    transport.last.serverClose(1006, '');
+    expect(client.messaging.remoteParticipants).toBe(before);
+    await vi.advanceTimersByTimeAsync(250);
+    transport.last.accept();
+    await flush();
+    transport.last.respond(transport.last.invokes('enable')[0]!.id);
+    transport.last.deliver(MessagingEvent.Enabled, { participants: [bob] }, 'p1'); // carol left meanwhile
+    expect(events).toEqual(['-p3']);
+    expect(online).toEqual([false, true]);
+    expect(client.messaging.remoteParticipants[0]).toBe(before[0]);
+    client.dispose();
+  });
+
   it('delivers sends made before start() after the first connection', async () => {
     const transport = fakeTransport();
     const client = new RoomClient({ authorization: async () => ({ url: ROOM_URL, jwt: 'j' }), transport: transport.factory });

@@ -9,7 +9,7 @@ import {
 } from '@convene/protocol';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RoomClient } from '../room-client.js';
-import type { RoomStatus } from '../connection.js';
+import type { RoomStatus } from '../connection-types.js';
 import { ROOM_URL, fakeTransport, flush, type FakeTransport } from './fake-room.js';
 
 function setup(jwt = 'jwt-1'): { client: RoomClient; transport: FakeTransport; authorization: ReturnType<typeof vi.fn> } {
