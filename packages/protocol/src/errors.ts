@@ -94,3 +94,17 @@ export class ProtocolError extends ConveneError {
     super('protocol_error', message, options);
   }
 }
+
+/**
+ * A message whose data outgrew the size limit. The framing is intact (the decoder skips the rest
+ * of the message), so the receiver can answer request `messageId` with an error and carry on.
+ */
+export class MessageTooLargeError extends ProtocolError {
+  readonly messageId: number;
+  readonly messageType: string;
+  constructor(messageId: number, messageType: string, limit: number) {
+    super(`message ${messageId} (${messageType}) exceeds ${limit} bytes`);
+    this.messageId = messageId;
+    this.messageType = messageType;
+  }
+}

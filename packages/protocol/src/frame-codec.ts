@@ -1,4 +1,4 @@
-import { ProtocolError } from './errors.js';
+import { MessageTooLargeError, ProtocolError } from './errors.js';
 import { DEFAULT_PACKET_BYTES } from './limits.js';
 
 /**
@@ -85,6 +85,8 @@ export class FrameDecoder {
   #received = 0;
   #bytes = 0;
   #parts: Uint8Array[] = [];
+  /** Set after a message outgrew the limit: its remaining packets are consumed, not stored. */
+  #skipping = false;
 
   constructor(options: FrameDecoderOptions = {}) {
     this.#maxMessageBytes = options.maxMessageBytes ?? Number.MAX_SAFE_INTEGER;
@@ -134,14 +136,15 @@ export class FrameDecoder {
       throw new ProtocolError('message type is not valid UTF-8', { cause });
     }
     if (packets === 0) return { id, type, data: new Uint8Array(0) };
-    // Every data packet carries at least one byte, so a count that could never fit the size
-    // limit is refused now instead of after the bytes arrive.
-    if (packets > this.#maxMessageBytes) {
-      throw new ProtocolError(`message announces ${packets} packets, more than the size limit allows`);
-    }
     this.#id = id;
     this.#type = type;
     this.#expected = packets;
+    // Every data packet carries at least one byte, so a count that could never fit the size
+    // limit is refused now; its packets are then skipped like those of any oversized message.
+    if (packets > this.#maxMessageBytes) {
+      this.#skipping = true;
+      throw new MessageTooLargeError(id, type, this.#maxMessageBytes);
+    }
     return null;
   }
 
@@ -165,13 +168,21 @@ export class FrameDecoder {
       this.#reset();
       throw new ProtocolError(`packet ${packet} of message ${id} is empty`);
     }
+    this.#received = packet;
+    if (this.#skipping) {
+      if (packet === this.#expected) this.#reset();
+      return null;
+    }
     this.#bytes += slice.length;
     if (this.#bytes > this.#maxMessageBytes) {
-      this.#reset();
-      throw new ProtocolError(`message ${id} exceeds ${this.#maxMessageBytes} bytes`);
+      // The framing is still intact, so the rest of this message is skipped and the connection
+      // can go on: the receiver answers the request with an error instead of dropping the peer.
+      this.#parts = [];
+      this.#skipping = packet < this.#expected;
+      if (!this.#skipping) this.#reset();
+      throw new MessageTooLargeError(id, this.#type, this.#maxMessageBytes);
     }
     this.#parts.push(slice);
-    this.#received = packet;
     if (packet < this.#expected) return null;
     const message: WireMessage = { id: this.#id, type: this.#type, data: concat(this.#parts, this.#bytes) };
     this.#reset();
@@ -179,6 +190,7 @@ export class FrameDecoder {
   }
 
   #reset(): void {
+    this.#skipping = false;
     this.#expected = 0;
     this.#received = 0;
     this.#bytes = 0;

@@ -46,6 +46,7 @@ export {
   TimeoutError,
   ConnectionError,
   ProtocolError,
+  MessageTooLargeError,
   ERROR_STATUS,
   errorCodeFromStatus,
   PARTICIPANT_NOT_FOUND_TEXT,

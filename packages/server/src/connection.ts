@@ -1,6 +1,7 @@
 import {
   CloseCode,
   FrameDecoder,
+  MessageTooLargeError,
   ProtocolError,
   encodeCloseReason,
   encodeMessage,
@@ -98,13 +99,15 @@ export class Connection {
     try {
       message = this.#decoder.push(frame);
     } catch (error) {
+      if (error instanceof MessageTooLargeError) {
+        // The framing survives (the decoder skips the rest of the message), so only this
+        // request fails and the connection goes on; a resend loop cannot start.
+        this.respond(error.messageId, errorContent('payload_too_large', `message exceeds the limit of ${this.#limits.maxMessageBytes} bytes`));
+        return;
+      }
       if (!(error instanceof ProtocolError)) throw error;
-      // The decoder refuses an oversized message either as its bytes arrive or, when the header
-      // announces more packets than the limit could hold, at the header.
-      const tooBig = /exceeds \d+ bytes|more than the size limit allows/.test(error.message);
       this.#logger.warn('closing connection after a framing error', { error: error.message });
-      if (tooBig) this.close(CloseCode.MessageTooBig, 'payload_too_large', error.message);
-      else this.close(CloseCode.ProtocolError, 'protocol_error', error.message);
+      this.close(CloseCode.ProtocolError, 'protocol_error', error.message);
       return;
     }
     if (message === null) return;

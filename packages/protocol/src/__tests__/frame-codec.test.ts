@@ -5,6 +5,7 @@ import {
   encodeMessage,
   FrameDecoder,
   pack,
+  MessageTooLargeError,
   ProtocolError,
   unpack,
   type WireMessage,
@@ -306,16 +307,10 @@ describe('framing errors throw ProtocolError and the decoder recovers', () => {
       message: /exceeds 100 bytes/,
     },
     {
-      name: 'maxMessageBytes exceeded across packets',
+      name: 'maxMessageBytes exceeded across packets, on the last one',
       decoder: () => new FrameDecoder({ maxMessageBytes: 100 }),
-      frames: () => encodeMessage({ id: 1, type: 't', data: patterned(150) }, 40).slice(0, 4), // 40+40+40 > 100
+      frames: () => encodeMessage({ id: 1, type: 't', data: patterned(120) }, 40), // 40+40+40 > 100
       message: /exceeds 100 bytes/,
-    },
-    {
-      name: 'more packets announced than maxMessageBytes allows',
-      decoder: () => new FrameDecoder({ maxMessageBytes: 100 }),
-      frames: () => [rawHeader(1, 't', 101)],
-      message: /packets/,
     },
   ];
 
@@ -335,6 +330,36 @@ describe('framing errors throw ProtocolError and the decoder recovers', () => {
     expect(decoder.push(rawData(1, 1, [1]))).toEqual({ id: 1, type: 't', data: new Uint8Array([1]) });
     expectProtocolError(() => decoder.push(rawData(1, 2, [2])), /without a header/);
     expectRecovers(decoder);
+  });
+
+  it('an oversized message is reported once with its id, its remaining packets are skipped, and the next message decodes', () => {
+    const decoder = new FrameDecoder({ maxMessageBytes: 100 });
+    const frames = encodeMessage({ id: 9, type: 'room.invoke_tool', data: patterned(200) }, 40); // header + 5 packets
+    expect(decoder.push(frames[0]!)).toBeNull();
+    expect(decoder.push(frames[1]!)).toBeNull();
+    expect(decoder.push(frames[2]!)).toBeNull();
+    let error: unknown;
+    try {
+      decoder.push(frames[3]!);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(MessageTooLargeError);
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect(error).toMatchObject({ messageId: 9, messageType: 'room.invoke_tool', code: 'protocol_error' });
+    expect(decoder.push(frames[4]!)).toBeNull();
+    expect(decoder.push(frames[5]!)).toBeNull();
+    expect(decoder.inMessage).toBe(false);
+    const next = patterned(50);
+    expect(feed(decoder, encodeMessage({ id: 10, type: 'n', data: next }, 40))).toEqual([{ id: 10, type: 'n', data: next }]);
+  });
+
+  it('a header announcing more packets than maxMessageBytes allows is refused at once, and its packets are skipped', () => {
+    const decoder = new FrameDecoder({ maxMessageBytes: 100 });
+    const error = expectProtocolError(() => decoder.push(rawHeader(4, 't', 101)), /exceeds 100 bytes/);
+    expect(error).toMatchObject({ messageId: 4, messageType: 't' });
+    for (let k = 1; k <= 101; k++) expect(decoder.push(rawData(4, k, [k & 0xff]))).toBeNull();
+    expectRecovers(decoder, 100);
   });
 
   it('a message of exactly maxMessageBytes is accepted', () => {
