@@ -60,7 +60,6 @@ const MISSING_WEBSOCKET =
  * Works in browsers and Node; the transport is pluggable.
  *
  * @example
- * import { RoomClient } from '@convene/client';
  * const room = new RoomClient({ authorization: () => fetch('/api/room-token').then((r) => r.json()) });
  * room.on('status', (status) => console.log(status));
  * await room.start();
