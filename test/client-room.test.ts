@@ -47,12 +47,12 @@ describe('presence', () => {
 
     const bob = await joinEnabled('bob');
     await eventually(() => added.length, (n) => n === 1);
-    expect(added[0]).toMatchObject({ id: bob.localParticipant.id, name: 'bob', role: 'user' });
-    expect(bob.messaging.getParticipantByName('alice')?.id).toBe(alice.localParticipant.id);
+    expect(added[0]).toMatchObject({ id: bob.localParticipant.id!, name: 'bob', role: 'user' });
+    expect(bob.messaging.getParticipantByName('alice')?.id).toBe(alice.localParticipant.id!);
 
     const before = alice.messaging.remoteParticipants;
     bob.localParticipant.setAttribute('status', 'away');
-    const bobAtAlice = await eventually(() => alice.messaging.getParticipant(bob.localParticipant.id), (p) => p?.attributes['status'] === 'away');
+    const bobAtAlice = await eventually(() => alice.messaging.getParticipant(bob.localParticipant.id!), (p) => p?.attributes['status'] === 'away');
     expect(bobAtAlice?.attributes).toEqual({ name: 'bob', status: 'away' });
     // Snapshots change reference only when the data changed.
     expect(alice.messaging.remoteParticipants).not.toBe(before);
@@ -61,7 +61,7 @@ describe('presence', () => {
 
     bob.dispose();
     await eventually(() => removed.length, (n) => n === 1);
-    expect(removed[0]?.id).toBe(bob.localParticipant.id);
+    expect(removed[0]?.id).toBe(bob.localParticipant.id!);
     expect(alice.messaging.remoteParticipants).toEqual([]);
   });
 });
@@ -76,9 +76,9 @@ describe('messages', () => {
     await eventually(() => alice.messaging.remoteParticipants.length, (n) => n === 2);
     const attachment = new Uint8Array(randomBytes(1024 * 1024));
 
-    await alice.messaging.sendMessage({ to: bob.localParticipant.id, type: 'file', message: { name: 'a.bin' }, attachment });
+    await alice.messaging.sendMessage({ to: bob.localParticipant.id!, type: 'file', message: { name: 'a.bin' }, attachment });
     const direct = await eventually(() => atBob[0], (m) => m !== undefined);
-    expect(direct).toMatchObject({ type: 'file', message: { name: 'a.bin' }, fromParticipantId: alice.localParticipant.id });
+    expect(direct).toMatchObject({ type: 'file', message: { name: 'a.bin' }, fromParticipantId: alice.localParticipant.id! });
     expect(Buffer.from(direct!.attachment!).equals(Buffer.from(attachment))).toBe(true);
 
     await bob.messaging.broadcastMessage({ type: 'file', message: { name: 'b.bin' }, attachment });
@@ -97,10 +97,10 @@ describe('messages', () => {
     const alice = await joinEnabled('alice');
     const bob = await joinEnabled('bob');
     const atBob = inbox(bob);
-    await eventually(() => alice.messaging.getParticipant(bob.localParticipant.id), (p) => p !== undefined);
+    await eventually(() => alice.messaging.getParticipant(bob.localParticipant.id!), (p) => p !== undefined);
     const sends = Array.from({ length: 1000 }, (_, i) =>
       i % 2 === 0
-        ? alice.messaging.sendMessage({ to: bob.localParticipant.id, type: 'seq', message: { i } })
+        ? alice.messaging.sendMessage({ to: bob.localParticipant.id!, type: 'seq', message: { i } })
         : alice.messaging.broadcastMessage({ type: 'seq', message: { i } }),
     );
     // Pipelined: all of them are on their way before the first acknowledgement comes back.
@@ -142,8 +142,8 @@ describe('server restart', () => {
     await alice.messaging.enable();
     const bob = await joinEnabled('bob');
     const atBob = inbox(bob);
-    await eventually(() => alice.messaging.getParticipant(bob.localParticipant.id), (p) => p !== undefined);
-    const ids = { alice: alice.localParticipant.id, bob: bob.localParticipant.id, session: alice.sessionId };
+    await eventually(() => alice.messaging.getParticipant(bob.localParticipant.id!), (p) => p !== undefined);
+    const ids = { alice: alice.localParticipant.id!, bob: bob.localParticipant.id!, session: alice.sessionId };
 
     await alice.messaging.broadcastMessage({ type: 'before', message: {} });
     await eventually(() => atBob.length, (n) => n === 1);
@@ -166,8 +166,8 @@ describe('server restart', () => {
     expect(atBob.filter((m) => m.type === 'queued').map((m) => m.message['i'])).toEqual(Array.from({ length: 30 }, (_, i) => i));
     expect(reconnects).toBe(1);
     // Participant ids survive the restart (resume key); the room session is new.
-    expect(alice.localParticipant.id).toBe(ids.alice);
-    expect(bob.localParticipant.id).toBe(ids.bob);
+    expect(alice.localParticipant.id!).toBe(ids.alice);
+    expect(bob.localParticipant.id!).toBe(ids.bob);
     expect(alice.sessionId).not.toBe(ids.session);
     expect(alice.status).toBe('connected');
   }, 30_000);
