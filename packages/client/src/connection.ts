@@ -136,7 +136,13 @@ export class Connection {
       authorization = await this.#options.authorization();
     } catch (cause) {
       if (attempt !== this.#attempt) return;
-      this.#finish(new ConnectionError('unauthorized', `authorization failed: ${messageOf(cause)}`, { terminal: true, cause }));
+      // A backend that is briefly down must not end the session for good, so failures are retried
+      // with backoff; the app stops the client by throwing a terminal ConnectionError.
+      if (cause instanceof ConnectionError && cause.terminal) return this.#finish(cause);
+      const error = new ConnectionError('unauthorized', `authorization failed: ${messageOf(cause)}`, { terminal: false, cause });
+      this.#error = error;
+      if (!this.#options.reconnect.enabled) return this.#finish(new ConnectionError(error.code, error.message, { terminal: true, cause }));
+      this.#scheduleRetry(error);
       return;
     }
     if (attempt !== this.#attempt) return;

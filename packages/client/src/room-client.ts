@@ -17,7 +17,11 @@ import type { TransportFactory } from './transport.js';
 import { webSocketTransport } from './web-socket-transport.js';
 
 export interface RoomClientOptions {
-  /** Called before every connection attempt, so an expired token is replaced on reconnect. */
+  /**
+   * Called before every connection attempt, so an expired token is replaced on reconnect. If it
+   * throws, the attempt is retried with backoff; throw a `ConnectionError` with `terminal: true`
+   * to stop the client instead (e.g. the user signed out).
+   */
   authorization: () => Promise<RoomAuthorization>;
   /** Defaults to the global WebSocket; in Node 20 pass `nodeTransport()` from `@convene/client/node`. */
   transport?: TransportFactory;

@@ -199,12 +199,36 @@ describe('terminal outcomes', () => {
     expect(transport.sockets).toHaveLength(1);
   });
 
-  it('stops with unauthorized when authorization() throws', async () => {
+  it('retries with backoff when authorization() throws, and connects once it succeeds', async () => {
     const transport = fakeTransport();
-    const cause = new Error('backend says no');
+    let calls = 0;
+    const client = new RoomClient({
+      authorization: async () => {
+        calls++;
+        if (calls < 3) throw new Error('backend unavailable');
+        return { url: ROOM_URL, jwt: 'j' };
+      },
+      transport: transport.factory,
+    });
+    void client.start();
+    await flush();
+    expect(client.error).toMatchObject({ code: 'unauthorized', terminal: false });
+    expect(client.status).toBe('connecting');
+    expect(transport.sockets).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(calls).toBe(3);
+    expect(transport.sockets).toHaveLength(1);
+    await connected(transport, client);
+    expect(client.status).toBe('connected');
+    expect(client.error).toBeNull();
+  });
+
+  it('stops when authorization() throws a terminal ConnectionError', async () => {
+    const transport = fakeTransport();
+    const cause = new ConnectionError('unauthorized', 'signed out', { terminal: true });
     const client = new RoomClient({ authorization: () => Promise.reject(cause), transport: transport.factory });
     const error = await client.start().catch((e: unknown) => e);
-    expect(error).toMatchObject({ name: 'ConnectionError', code: 'unauthorized', terminal: true, cause });
+    expect(error).toBe(cause);
     expect(transport.sockets).toHaveLength(0);
     expect(client.status).toBe('disconnected');
   });
