@@ -44,7 +44,7 @@ export function classifyClose(event: TransportCloseEvent, context: CloseContext)
   }
   if (event.code === CloseCode.Replaced) {
     const message = parsed.message || 'the same participant connected again elsewhere';
-    return { kind: 'terminal', error: new ConnectionError(parsed.code ?? 'disconnected', message, { terminal: true }) };
+    return { kind: 'terminal', error: new ConnectionError(parsed.code ?? 'replaced', message, { terminal: true }) };
   }
   const code: ErrorCode = parsed.code ?? (context.opened ? 'disconnected' : 'connection_failed');
   return { kind: 'retry', immediate: false, error: new ConnectionError(code, text, { terminal: false }) };

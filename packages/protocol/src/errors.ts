@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'connection_failed'
   | 'disposed'
   | 'server_shutdown'
+  | 'replaced'
   | 'internal';
 
 /** Wire status for each code. MeshAgent clients only see the number and the text. */
@@ -40,6 +41,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   connection_failed: 502,
   disposed: 498,
   server_shutdown: 503,
+  replaced: 409,
   internal: 500,
 };
 

@@ -82,7 +82,7 @@ export class Room {
   join(participant: Participant): void {
     const previous = this.#participants.get(participant.id);
     if (previous) {
-      previous.connection.close(CloseCode.Replaced, 'disconnected', 'replaced by a newer connection of this participant');
+      previous.connection.close(CloseCode.Replaced, 'replaced', 'replaced by a newer connection of this participant');
       this.leave(previous);
     }
     if (this.#participants.size >= this.#capacity) {

@@ -194,7 +194,7 @@ describe('terminal outcomes', () => {
     await connected(transport, client);
     transport.last.serverClose(4000, 'replaced by a newer connection');
     expect(client.status).toBe('disconnected');
-    expect(client.error).toMatchObject({ terminal: true, message: 'replaced by a newer connection' });
+    expect(client.error).toMatchObject({ code: 'replaced', terminal: true, message: 'replaced by a newer connection' });
     await vi.advanceTimersByTimeAsync(60_000);
     expect(transport.sockets).toHaveLength(1);
   });
