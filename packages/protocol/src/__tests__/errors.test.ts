@@ -18,7 +18,7 @@ describe('ERROR_STATUS', () => {
   it('has a unique wire status per code', () => {
     const statuses = Object.values(ERROR_STATUS);
     expect(new Set(statuses).size).toBe(statuses.length);
-    expect(CODES).toHaveLength(17);
+    expect(CODES).toHaveLength(18);
   });
 
   it('uses HTTP-like statuses for the codes MeshAgent clients show', () => {
