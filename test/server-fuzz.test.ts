@@ -52,10 +52,10 @@ class Gen {
     return out;
   }
   huge(): string {
-    return this.pick(['x', 'é', '😀', '\\', '"']).repeat(8_000 + this.int(24_000));
+    return this.pick(["x", "é", "😀", "\\", "\""]).repeat(4_000 + this.int(8_000));
   }
   deepJsonText(): string {
-    const depth = 100 + this.int(20_000);
+    const depth = 4_000 + this.int(6_000);
     return this.chance(0.5) ? `${'['.repeat(depth)}${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
   }
   /** Any JSON value, with the keys and shapes that tend to break naive code. */
@@ -168,7 +168,7 @@ function framesFor(g: Gen, peer: Peer, id: number, breakFraming: boolean): Uint8
     return [g.bytes(g.chance(0.2) ? g.int(3000) : g.int(40))];
   }
   const message = garbageMessage(g, peer);
-  const frames = encodeMessage({ id, ...message }, g.pick([1024, 16, 64, 65536]));
+  const frames = encodeMessage({ id, ...message }, breakFraming ? g.pick([64, 256, 1024]) : g.pick([1024, 4096, 65536]));
   if (!breakFraming) return frames;
   // Mutate a valid message's frames.
   const victim = g.int(frames.length);

@@ -71,40 +71,69 @@ describe('size limits', () => {
     await expectBystandersUnaffected(alice, bob, carol);
   });
 
-  it('closes a socket whose message (many packets) exceeds maxMessageBytes with 1009 payload_too_large', async () => {
+  it('answers a message (many packets) above maxMessageBytes with payload_too_large and goes on', async () => {
     await start({ maxFrameBytes: 4096, maxMessageBytes: 8192 });
     const alice = await joinEnabled('alice');
     const bob = await joinEnabled('bob');
     const carol = await joinEnabled('carol');
-    // Just under the limit, in 1024-byte packets, is delivered.
-    const fitsId = alice.sendMessage(
-      'room.invoke_tool',
-      pack({
-        toolkit: 'messaging',
-        tool: 'send',
-        arguments: { type: 'json', json: { type: 'big', message_json: JSON.stringify({ s: 'y'.repeat(7000) }), to_participant_id: bob.participantId } },
-      }),
-      1024,
-    );
+    const sendBig = (size: number) =>
+      alice.sendMessage(
+        'room.invoke_tool',
+        pack({
+          toolkit: 'messaging',
+          tool: 'send',
+          arguments: { type: 'json', json: { type: 'big', message_json: JSON.stringify({ s: 'y'.repeat(size) }), to_participant_id: bob.participantId } },
+        }),
+        1024, // every packet is far below the frame limit
+      );
+    // Just under the limit is delivered.
+    const fitsId = sendBig(7000);
     expect((await alice.waitFor((m) => m.type === '__response__' && m.id === fitsId)).header).toEqual({ type: 'empty' });
     await bob.waitFor(isDelivery('big'));
-    // Every packet is below the frame limit; together they exceed the message limit.
-    alice.sendMessage('room.invoke_tool', new Uint8Array(10 * 1024).fill(32), 1024);
-    const closed = await alice.closedWithin();
-    expect(closed.code).toBe(1009);
-    expect(parseCloseReason(closed.reason).code).toBe('payload_too_large');
-    await expectBystandersUnaffected(alice, bob, carol);
+    // Above it, only that request fails (413); the rest of its packets are skipped.
+    const tooBigId = sendBig(20_000);
+    const refused = await alice.waitFor((m) => m.type === '__response__' && m.id === tooBigId);
+    expect(refused.header).toMatchObject({ type: 'error', code: 413 });
+    // The connection goes on: the next request after the skipped packets succeeds.
+    expect(await alice.invoke('messaging', 'send', { type: 'after', message_json: '{}', to_participant_id: carol.participantId })).toEqual({ type: 'empty' });
+    await carol.waitFor(isDelivery('after'));
+    expect(bob.messagesOfType('big')).toHaveLength(1);
+    expect(alice.ws.readyState).toBe(alice.ws.OPEN);
+    expect(bob.ws.readyState).toBe(bob.ws.OPEN);
+    expect(carol.ws.readyState).toBe(carol.ws.OPEN);
   });
 
-  it('closes a socket whose header announces more packets than the message limit allows with 1009 payload_too_large', async () => {
+  it('refuses a header announcing more packets than maxMessageBytes allows at once, then skips them', async () => {
+    await start({ maxFrameBytes: 4096, maxMessageBytes: 8192 });
+    const alice = await joinEnabled('alice');
+    const bob = await joinEnabled('bob');
+    const packets = 8193;
+    alice.sendFrame(encodeHeaderFrame(99_999, 'room.invoke_tool', packets));
+    // Answered before any data arrives.
+    const refused = await alice.waitFor((m) => m.type === '__response__' && m.id === 99_999);
+    expect(refused.header).toMatchObject({ type: 'error', code: 413 });
+    for (let k = 1; k <= packets; k++) {
+      const frame = new Uint8Array(13);
+      const view = new DataView(frame.buffer);
+      view.setUint32(4, 99_999);
+      view.setUint32(8, k);
+      alice.sendFrame(frame);
+    }
+    expect(await alice.invoke('messaging', 'send', { type: 'after', message_json: '{}', to_participant_id: bob.participantId })).toEqual({ type: 'empty' });
+    await bob.waitFor(isDelivery('after'));
+  });
+
+  it('closes a socket that breaks framing while an oversized message is being skipped with 1002', async () => {
     await start({ maxFrameBytes: 4096, maxMessageBytes: 8192 });
     const alice = await joinEnabled('alice');
     const bob = await joinEnabled('bob');
     const carol = await joinEnabled('carol');
-    alice.sendFrame(encodeHeaderFrame(99, 'room.invoke_tool', 100_000));
+    alice.sendFrame(encodeHeaderFrame(5, 'room.invoke_tool', 100_000));
+    await alice.waitFor((m) => m.type === '__response__' && m.id === 5);
+    alice.sendFrame(encodeHeaderFrame(6, 'room.invoke_tool', 1)); // a header inside the skipped message
     const closed = await alice.closedWithin();
-    expect(closed.code).toBe(1009);
-    expect(parseCloseReason(closed.reason).code).toBe('payload_too_large');
+    expect(closed.code).toBe(1002);
+    expect(parseCloseReason(closed.reason).code).toBe('protocol_error');
     await expectBystandersUnaffected(alice, bob, carol);
   });
 });
