@@ -57,7 +57,7 @@ export class Connection {
     this.#pending = [];
     for (const message of pending) {
       if (this.#closed) return;
-      handler(message);
+      this.#deliver(handler, message);
     }
   }
 
@@ -115,8 +115,21 @@ export class Connection {
       this.#refuseOverRate(message);
       return;
     }
-    if (this.#onMessage) this.#onMessage(message);
+    if (this.#onMessage) this.#deliver(this.#onMessage, message);
     else this.#pending.push(message);
+  }
+
+  /**
+   * A bug in one handler must cost one connection, not the process: it is logged and the peer is
+   * closed with 1011 (transient, so it reconnects).
+   */
+  #deliver(handler: (message: WireMessage) => void, message: WireMessage): void {
+    try {
+      handler(message);
+    } catch (error) {
+      this.#logger.error('message handler failed', { type: message.type, error: String(error) });
+      this.close(CloseCode.InternalError, 'internal', 'server error while handling a message');
+    }
   }
 
   #refuseOverRate(message: WireMessage): void {
