@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { CloseCode, DEFAULT_LIMITS, encodeMessage, pack, parseCloseReason } from '@convene/protocol';
+import { Connection } from '../connection.js';
+import { silentLogger } from '../logger.js';
+import type { ServerSocket } from '../server-socket.js';
+
+/** An in-memory ServerSocket that records what the connection does to it. */
+function fakeSocket() {
+  let onMessage: (frame: Uint8Array) => void = () => {};
+  const closes: { code: number; reason: string }[] = [];
+  const socket: ServerSocket = {
+    send: () => {},
+    close: (code, reason) => closes.push({ code, reason }),
+    bufferedAmount: 0,
+    onMessage: (listener) => (onMessage = listener),
+    onClose: () => {},
+  };
+  return { socket, closes, deliver: (frames: Uint8Array[]) => frames.forEach((f) => onMessage(f)) };
+}
+
+describe('Connection', () => {
+  it('closes only this connection with 1011 when a handler throws, instead of crashing the process', () => {
+    const { socket, closes, deliver } = fakeSocket();
+    const connection = new Connection(socket, DEFAULT_LIMITS, silentLogger);
+    connection.setHandler(() => {
+      throw new RangeError('Maximum call stack size exceeded');
+    });
+    expect(() => deliver(encodeMessage({ id: 1, type: 'set_attributes', data: pack({ a: 1 }) }))).not.toThrow();
+    expect(closes).toHaveLength(1);
+    expect(closes[0]!.code).toBe(CloseCode.InternalError);
+    expect(parseCloseReason(closes[0]!.reason).code).toBe('internal');
+    expect(connection.closed).toBe(true);
+  });
+
+  it('delivers messages that arrived before the handler was set, in order', () => {
+    const { socket, deliver } = fakeSocket();
+    const connection = new Connection(socket, DEFAULT_LIMITS, silentLogger);
+    deliver(encodeMessage({ id: 1, type: 'a', data: pack({}) }));
+    deliver(encodeMessage({ id: 2, type: 'b', data: pack({}) }));
+    const seen: string[] = [];
+    connection.setHandler((message) => seen.push(message.type));
+    deliver(encodeMessage({ id: 3, type: 'c', data: pack({}) }));
+    expect(seen).toEqual(['a', 'b', 'c']);
+  });
+});
