@@ -18,6 +18,13 @@ const rules = {
     // The Node entry point and the CLI are the only places that may touch ws and Node.
     exempt: (file) => file === 'src/node.ts' || file.startsWith('src/cli/'),
   },
+  react: {
+    allowed: new Set(['@convene/client', 'zustand', '@tanstack/react-query', '@tanstack/react-virtual', 'react', 'react-dom']),
+    exempt: () => false,
+    // Presentational components take props only: never the store, hooks, provider or wrappers.
+    forbiddenLocal: (file, target) =>
+      file.startsWith('src/components/') && /\/src\/(store|hooks|connected)\/|\/src\/room-provider\.tsx?$/.test(target),
+  },
   server: {
     allowed: new Set(['@convene/protocol', 'jose', 'ws', 'yjs', 'y-protocols', 'lib0', '@electric-sql/pglite', 'pg']),
     exempt: () => false,
@@ -57,7 +64,9 @@ for (const [pkg, rule] of Object.entries(rules)) {
     const local = [];
     for (const { spec, typeOnly } of importsOf(readFileSync(path, 'utf8'))) {
       if (spec.startsWith('.')) {
-        if (!typeOnly) local.push(resolve(dirname(path), spec).replace(/\.js$/, '.ts'));
+        const target = resolve(dirname(path), spec).replace(/\.js$/, '.ts');
+        if (rule.forbiddenLocal?.(file, target)) problems.push(`${pkg}/${file} imports ${relative(pkgRoot, target)}: presentational components take props only`);
+        if (!typeOnly) local.push(target, target.replace(/\.ts$/, '.tsx'));
         continue;
       }
       if (rule.exempt(file)) continue;
@@ -89,4 +98,4 @@ if (problems.length > 0) {
   console.error(`boundary check failed:\n- ${problems.join('\n- ')}`);
   process.exit(1);
 }
-console.log('boundary check passed: protocol is a leaf, client is headless, server does not import client, no cycles');
+console.log('boundary check passed: protocol is a leaf, client is headless, server does not import client, components take props only, no cycles');
