@@ -25,3 +25,36 @@ export type {
   LocalParticipantView,
   ConnectionStatusValue,
 } from './types.js';
+export { RoomChat } from './connected/room-chat.js';
+export type { RoomChatProps } from './connected/room-chat.js';
+export { RoomPresence } from './connected/room-presence.js';
+export type { RoomPresenceProps } from './connected/room-presence.js';
+export { RoomConnectionStatus } from './connected/room-connection-status.js';
+export type { RoomConnectionStatusProps } from './connected/room-connection-status.js';
+// Presentational components: props only.
+export { Avatar } from './components/avatar.js';
+export type { AvatarProps } from './components/avatar.js';
+export { AvatarStack } from './components/avatar-stack.js';
+export type { AvatarStackProps } from './components/avatar-stack.js';
+export { Chat } from './components/chat.js';
+export type { ChatProps } from './components/chat.js';
+export { Composer } from './components/composer.js';
+export type { ComposerDraft, ComposerProps } from './components/composer.js';
+export { ConnectionStatus } from './components/connection-status.js';
+export type { ConnectionStatusProps } from './components/connection-status.js';
+export { Message } from './components/message.js';
+export type { MessageProps } from './components/message.js';
+export { MessageAttachment } from './components/message-attachment.js';
+export type { MessageAttachmentProps } from './components/message-attachment.js';
+export { MessageList } from './components/message-list.js';
+export type { MessageListProps } from './components/message-list.js';
+export { ParticipantList } from './components/participant-list.js';
+export type { ParticipantListProps } from './components/participant-list.js';
+export { TypingIndicator } from './components/typing-indicator.js';
+export type { TypingIndicatorProps } from './components/typing-indicator.js';
+export { avatarColor } from './components/avatar-color.js';
+export { displayName } from './components/display-name.js';
+export { formatBytes } from './components/format-bytes.js';
+export { formatTime } from './components/format-time.js';
+export { initials } from './components/initials.js';
+export { typingText } from './components/typing-text.js';
