@@ -27,7 +27,7 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['packages/{protocol,client,server}/src/**/__tests__/**/*.test.ts', 'test/**/*.test.ts'],
+          include: ['packages/{protocol,client,server}/src/**/__tests__/**/*.test.ts', 'packages/demo/src/server/**/__tests__/**/*.test.ts', 'test/**/*.test.ts'],
           exclude: ['**/node_modules/**', '**/dist/**', '**/*.browser.test.ts', 'test/e2e/**'],
         },
       },
