@@ -1,0 +1,73 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const MAIN = join(ROOT, 'packages/demo/dist/server/main.js');
+const APP_INDEX = join(ROOT, 'packages/demo/dist/app/index.html');
+
+/** Runs `npm run build` when the demo server or app has not been built yet. */
+export function buildDemoIfMissing(): void {
+  if (existsSync(MAIN) && existsSync(APP_INDEX)) return;
+  const result = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error(`npm run build failed (exit ${result.status})`);
+}
+
+export interface DemoProcess {
+  /** `http://127.0.0.1:<port>` from the server's "Convene demo: open …" line. */
+  url: string;
+  child: ChildProcess;
+  stderr: () => string;
+  /** SIGTERM to the whole process group; resolves with the exit code (SIGKILL after 5 s). */
+  stop: () => Promise<number | null>;
+}
+
+/** Starts `node packages/demo/dist/server/main.js` detached (its own process group) on free ports. */
+export function startDemoProcess(dataDir: string): Promise<DemoProcess> {
+  const child = spawn(process.execPath, [MAIN], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ROOM_PORT: '0', CONVENE_DATA_DIR: dataDir },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+    try {
+      process.kill(-child.pid!, 'SIGTERM');
+    } catch {
+      return child.exitCode;
+    }
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }, 5_000);
+    const code = await exited;
+    clearTimeout(timer);
+    return code;
+  };
+  return new Promise((resolveStart, reject) => {
+    const timer = setTimeout(() => {
+      void stop();
+      reject(new Error(`the demo server printed no URL within 20 s\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, 20_000);
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      const match = /^Convene demo: open (http:\/\/\S+)$/m.exec(stdout);
+      if (!match) return;
+      clearTimeout(timer);
+      resolveStart({ url: match[1]!, child, stderr: () => stderr, stop });
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the demo server exited (${code}) before printing its URL\nstderr: ${stderr}`));
+    });
+  });
+}
