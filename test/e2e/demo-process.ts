@@ -10,7 +10,9 @@ const APP_INDEX = join(ROOT, 'packages/demo/dist/app/index.html');
 /** Runs `npm run build` when the demo server or app has not been built yet. */
 export function buildDemoIfMissing(): void {
   if (existsSync(MAIN) && existsSync(APP_INDEX)) return;
-  const result = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => key !== 'NODE_ENV' && !key.startsWith('VITEST')));
+  const result = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit', env });
   if (result.status !== 0) throw new Error(`npm run build failed (exit ${result.status})`);
 }
 
