@@ -14,10 +14,11 @@ const config: StorybookConfig = {
       resolve: { ...viteConfig.resolve, conditions: ['source', ...defaultClientConditions] },
       build: {
         ...viteConfig.build,
-        rollupOptions: {
-          ...viteConfig.build?.rollupOptions,
+        rolldownOptions: {
+          ...viteConfig.build?.rolldownOptions,
           onwarn(warning, warn) {
-            // TanStack Query ships "use client" directives; bundling drops them, harmlessly.
+            // TanStack Query ships "use client" directives; bundling drops them, harmlessly. (Vite 8's
+            // rolldown did not report them in our builds; this keeps the log quiet if a version does.)
             if (warning.code === 'MODULE_LEVEL_DIRECTIVE') return;
             warn(warning);
           },

@@ -140,9 +140,9 @@ export function fileAttachment(name = 'quarterly-report.pdf', size = 248_312): A
   return { name, size, mimeType: 'application/pdf', data: bytes(Math.min(size, 4096)) };
 }
 
-/** A 16×16 PNG (a blue square), small enough to inline. */
+/** A 96×64 PNG (an orange checkerboard), small enough to inline. */
 const PNG_BASE64 =
-  'iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAIAAACQkWg2AAAAFklEQVR42mOQ9btBEmIY1TCqYfhqAAD880MQ0FIJmgAAAABJRU5ErkJggg==';
+  'iVBORw0KGgoAAAANSUhEUgAAAGAAAABACAIAAABqVuVZAAAAiElEQVR42u3ZsQkAIAwEQFu3d0SHECx1hNikiQepH3Ld822PHt5ZM7yqOQ0QIECAAAECBAgQIECAEoB+fv4lBxAgQIAAAQIECBAgQIAygJRVbR4QIECAAAECBAgQIEB2MW0eECBAgAABAgQIECBAdjFlFRAgQIAAAQIECBAgQIDsYto8IEDFci7FIqcNagLvZAAAAABJRU5ErkJggg==';
 
 export function imageAttachment(name = 'whiteboard.png'): AttachmentInfo {
   const binary = atob(PNG_BASE64);

@@ -10,6 +10,7 @@ import {
   type KeyboardEvent,
 } from 'react';
 import { formatBytes } from './format-bytes.js';
+import { PaperclipIcon } from './paperclip-icon.js';
 
 /** What the composer hands to `onSend`. */
 export interface ComposerDraft {
@@ -169,7 +170,7 @@ export const Composer = forwardRef<HTMLTextAreaElement, ComposerProps>(function 
               disabled={disabled}
               onClick={() => fileInputRef.current?.click()}
             >
-              <span aria-hidden="true">📎</span>
+              <PaperclipIcon />
             </button>
           </>
         ) : null}

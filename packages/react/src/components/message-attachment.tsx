@@ -1,6 +1,7 @@
 import { forwardRef, useEffect, useState, type HTMLAttributes } from 'react';
 import type { AttachmentInfo } from '../types.js';
 import { formatBytes } from './format-bytes.js';
+import { PaperclipIcon } from './paperclip-icon.js';
 
 export interface MessageAttachmentProps extends HTMLAttributes<HTMLDivElement> {
   attachment: AttachmentInfo;
@@ -31,9 +32,7 @@ export const MessageAttachment = forwardRef<HTMLDivElement, MessageAttachmentPro
     >
       {isImage && url ? <img className="cv-message-attachment-preview" src={url} alt={name} /> : null}
       <span className="cv-message-attachment-info">
-        <span aria-hidden="true" className="cv-message-attachment-icon">
-          📎
-        </span>
+        <PaperclipIcon className="cv-icon cv-message-attachment-icon" />
         {url ? (
           <a className="cv-message-attachment-name" href={url} download={name}>
             {name}

@@ -1,4 +1,4 @@
-import { measureElement, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
+import { measureElement, observeElementRect, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import {
   forwardRef,
   useCallback,
@@ -84,6 +84,10 @@ export const MessageList = forwardRef<HTMLDivElement, MessageListProps>(function
     getItemKey,
     overscan: 6,
     initialRect: INITIAL_RECT,
+    // A 0×0 viewport has no layout at all (jsdom, or a hidden pane): keep rendering a screenful
+    // rather than nothing, so content is there for tests, find-in-page and the moment it shows.
+    observeElementRect: (instance, callback) =>
+      observeElementRect(instance, (rect) => callback(rect.width === 0 && rect.height === 0 ? INITIAL_RECT : rect)),
     initialOffset: () => Math.max(0, count * estimateSize - INITIAL_RECT.height),
     // Keeps the reader's row in place when rows above it are measured or prepended, and keeps
     // the bottom pinned while rows at the bottom grow.

@@ -140,3 +140,16 @@ describe('MessageList', () => {
     expect(retried).toEqual([failed]);
   });
 });
+
+describe('MessageList without layout (jsdom as is, or a hidden pane)', () => {
+  it('still renders a single message', () => {
+    render(<MessageList messages={makeMessages(1)} />);
+    expect(screen.getByText('Message number 0')).toBeTruthy();
+  });
+
+  it('still renders a screenful of the latest of 10,000 messages', () => {
+    const { container } = render(<MessageList messages={makeMessages(10_000)} />);
+    expect(screen.getByText('Message number 9999')).toBeTruthy();
+    expect(container.querySelectorAll('.cv-message-list-row').length).toBeLessThan(40);
+  });
+});
