@@ -46,6 +46,9 @@ afterAll(async () => {
 async function joinRoom(name: string): Promise<Page> {
   const page = await context.newPage();
   page.on('pageerror', (error) => pageErrors.push(`${name}: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') pageErrors.push(`${name} console: ${message.text()}`);
+  });
   await page.goto(`${demo!.url}/?room=${ROOM}`);
   const room = page.getByLabel('Room', { exact: true });
   expect(await room.inputValue()).toBe(ROOM);
@@ -115,7 +118,7 @@ describe('the demo in Chromium', () => {
     expect(await participants(alice).getAttribute('aria-label')).toBe('Participants (1)');
   });
 
-  it('no page threw', () => {
+  it('no page threw or logged an error', () => {
     expect(pageErrors).toEqual([]);
   });
 

@@ -47,7 +47,6 @@ export function JoinForm({ initial, onJoin }: JoinFormProps) {
           name="room"
           maxLength={128}
           required
-          pattern="[\w.@:\-]{1,128}"
           value={room}
           onChange={(e) => setRoom(e.target.value)}
           aria-describedby={error ? `${id}-error` : undefined}
