@@ -15,6 +15,8 @@ import type { RoomSocket } from './room-socket.js';
 import type { RoomAuthorization } from './room-target.js';
 import type { TransportFactory } from './transport.js';
 import { webSocketTransport } from './web-socket-transport.js';
+import type { ToolCallStream } from './tool-call-stream.js';
+import { ToolCallStreams, type StreamInvokeRequest } from './tool-call-streams.js';
 
 export interface RoomClientOptions {
   /**
@@ -83,6 +85,7 @@ export class RoomClient implements RoomHost {
   readonly #hooks = new Set<SessionHooks>();
   readonly #connection: Connection;
   readonly #hasTransport: boolean;
+  readonly #streams: ToolCallStreams;
   #room: Pick<SessionInfo, 'roomName' | 'roomUrl' | 'sessionId'> = { roomName: null, roomUrl: null, sessionId: null };
 
   constructor(options: RoomClientOptions) {
@@ -124,6 +127,7 @@ export class RoomClient implements RoomHost {
       this.#events.emit('change', undefined);
     });
     this.messaging = new MessagingClient(this);
+    this.#streams = new ToolCallStreams(this, this);
   }
 
   get status(): RoomStatus {
@@ -180,6 +184,14 @@ export class RoomClient implements RoomHost {
       return Promise.reject(error);
     }
     return this.request(MessageType.InvokeTool, data, options);
+  }
+
+  /**
+   * Calls a streaming tool: resolves with the open stream once the server accepted the call.
+   * The stream fails with a typed error if the connection drops.
+   */
+  invokeStream(request: StreamInvokeRequest, options?: RequestOptions): Promise<ToolCallStream> {
+    return this.#streams.open(request, options);
   }
 
   /** Sends any message that expects a `__response__`; for sub-clients and protocol extensions. */

@@ -7,6 +7,7 @@ import { tokenSubprotocol } from './auth/extract-token.js';
 import { silentLogger, type Logger } from './logger.js';
 import { RoomServer } from './room-server.js';
 import type { ConnectRequest } from './server-socket.js';
+import type { Toolkit } from './toolkit.js';
 import { wsServerSocket } from './ws-socket.js';
 
 export interface CreateRoomServerOptions {
@@ -19,6 +20,8 @@ export interface CreateRoomServerOptions {
   limits?: Partial<Limits>;
   logger?: Logger;
   roomReleaseGraceMs?: number;
+  /** Extra built-in toolkits, next to the standard ones. */
+  toolkits?: readonly Toolkit[];
 }
 
 export interface RunningRoomServer {
@@ -49,6 +52,7 @@ export async function createRoomServer(options: CreateRoomServerOptions): Promis
     logger,
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.roomReleaseGraceMs !== undefined ? { roomReleaseGraceMs: options.roomReleaseGraceMs } : {}),
+    ...(options.toolkits ? { toolkits: options.toolkits } : {}),
   });
   const http = createServer((req, res) => {
     if (req.method === 'GET' && req.url?.split('?')[0] === '/healthz') {

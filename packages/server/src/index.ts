@@ -3,7 +3,8 @@ export type { CreateRoomServerOptions, RunningRoomServer } from './create-room-s
 export { RoomServer, DEFAULT_ROOM_RELEASE_GRACE_MS } from './room-server.js';
 export type { RoomServerOptions } from './room-server.js';
 export type { ServerSocket, ConnectRequest } from './server-socket.js';
-export type { Toolkit, ToolDefinition, ToolContext } from './toolkit.js';
+export type { Toolkit, ToolDefinition, ToolContext, UnaryTool, StreamingTool } from './toolkit.js';
+export { ToolCallStream } from './tool-call-stream.js';
 export type { Room } from './room.js';
 export type { Participant } from './participant.js';
 export { wsServerSocket } from './ws-socket.js';

@@ -15,6 +15,7 @@ import { Room } from './room.js';
 import { RoomRegistry } from './room-registry.js';
 import type { ConnectRequest, ServerSocket } from './server-socket.js';
 import { ToolRouter } from './tool-router.js';
+import type { Toolkit } from './toolkit.js';
 import { messagingToolkit } from './toolkits/messaging/messaging-toolkit.js';
 
 export interface RoomServerOptions {
@@ -24,6 +25,8 @@ export interface RoomServerOptions {
   logger?: Logger;
   /** How long an empty room lives on before it is released. */
   roomReleaseGraceMs?: number;
+  /** Extra built-in toolkits, next to the standard ones. */
+  toolkits?: readonly Toolkit[];
 }
 
 export const DEFAULT_ROOM_RELEASE_GRACE_MS = 3_000;
@@ -54,6 +57,7 @@ export class RoomServer {
     this.#logger = options.logger ?? silentLogger;
     this.#router = new ToolRouter(this.#logger);
     this.#router.register(messagingToolkit);
+    for (const toolkit of options.toolkits ?? []) this.#router.register(toolkit);
     const grace = options.roomReleaseGraceMs ?? DEFAULT_ROOM_RELEASE_GRACE_MS;
     this.#rooms = new RoomRegistry(
       (name, url) => new Room({ name, url, router: this.#router, logger: this.#logger, participantsPerRoom: this.limits.participantsPerRoom }),

@@ -4,6 +4,8 @@ import {
   MessageType,
   ProtocolError,
   RoomError,
+  EMPTY_CONTENT,
+  contentFromWire,
   errorContent,
   isPlainObject,
   pack,
@@ -97,6 +99,7 @@ export class Room {
 
   /** Removes a participant (idempotent) and tells the others. */
   leave(participant: Participant): void {
+    participant.endStreams();
     if (this.#participants.get(participant.id) !== participant) return;
     this.#participants.delete(participant.id);
     this.messaging.disable(participant);
@@ -117,6 +120,9 @@ export class Room {
         return;
       case MessageType.SetAttributes:
         this.#setAttributes(participant, message);
+        return;
+      case MessageType.ToolCallRequestChunk:
+        this.#requestChunk(participant, message);
         return;
       default:
         // Anything else that expects an answer still gets one, so no caller waits forever.
@@ -140,6 +146,29 @@ export class Room {
       answer(errorContent('internal', 'request failed'));
     });
     else answer(result);
+  }
+
+  /** A request chunk of a streaming tool call: handed to its stream and acknowledged (§4.3). */
+  #requestChunk(participant: Participant, message: WireMessage): void {
+    const connection = participant.connection;
+    let content: Content;
+    let toolCallId: unknown;
+    try {
+      const { header, payload } = unpackObject(message.data);
+      toolCallId = header['tool_call_id'];
+      content = contentFromWire(header['chunk'], payload);
+    } catch (error) {
+      connection.respond(message.id, errorContent('bad_request', (error as ProtocolError).message));
+      return;
+    }
+    const stream = typeof toolCallId === 'string' ? participant.streams.get(toolCallId) : undefined;
+    if (!stream) {
+      connection.respond(message.id, errorContent('not_found', `no open tool call "${String(toolCallId)}"`));
+      return;
+    }
+    stream.push(content);
+    connection.respond(message.id, EMPTY_CONTENT);
+    participant.forgetStreamIfDone(stream);
   }
 
   /** `set_attributes` is one-way: bad input is logged and dropped, never answered. */

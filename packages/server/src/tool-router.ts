@@ -10,7 +10,12 @@ import {
 import type { Logger } from './logger.js';
 import type { Participant } from './participant.js';
 import type { Room } from './room.js';
-import type { Toolkit } from './toolkit.js';
+import { ToolCallStream } from './tool-call-stream.js';
+import type { StreamingTool, ToolContext, Toolkit } from './toolkit.js';
+
+const MAX_TOOL_CALL_ID = 128;
+const MAX_OPEN_STREAMS = 256;
+const OPEN: Content = Object.freeze({ type: 'control', method: 'open' }) as Content;
 
 /**
  * The one `room.invoke_tool` router: finds the toolkit and tool, checks the participant's `api`
@@ -53,11 +58,43 @@ export class ToolRouter {
       this.logger.error('tool handler failed', { toolkit: toolkitName, tool: toolName, error: String(error) });
       return errorContent('internal', `${toolkitName}.${toolName} failed`);
     };
+    const context = { room, participant, toolCallId, payload };
+    if ('stream' in tool) return this.#openStream(context, tool, input, `${toolkitName}.${toolName}`);
     try {
-      const result = tool.handle({ room, participant, toolCallId, payload }, input);
+      const result = tool.handle(context, input);
       return result instanceof Promise ? result.catch(fail) : result;
     } catch (error) {
       return fail(error);
     }
+  }
+
+  /** Starts a streaming tool: answers `control open` now; the tool runs on its stream. */
+  #openStream(context: ToolContext, tool: StreamingTool, input: Content, name: string): Content {
+    const { participant, toolCallId } = context;
+    if (input.type !== 'control' || input.method !== 'open') {
+      return errorContent('bad_request', `${name} is a streaming tool: call it with a control open input`);
+    }
+    if (toolCallId === undefined || toolCallId.length === 0 || toolCallId.length > MAX_TOOL_CALL_ID) {
+      return errorContent('bad_request', `${name} needs a "tool_call_id" of 1 to ${MAX_TOOL_CALL_ID} characters`);
+    }
+    if (participant.streams.has(toolCallId)) return errorContent('bad_request', `tool call "${toolCallId}" is already open`);
+    if (participant.streams.size >= MAX_OPEN_STREAMS) {
+      return errorContent('rate_limited', `at most ${MAX_OPEN_STREAMS} streaming tool calls may be open at once`);
+    }
+    const stream = new ToolCallStream(participant.connection, toolCallId);
+    participant.streams.set(toolCallId, stream);
+    // Starting on a microtask lets the `control open` answer go out before the first chunk.
+    void Promise.resolve()
+      .then(() => tool.stream(context, stream))
+      .then(
+        () => stream.close(),
+        (error: unknown) => {
+          if (error instanceof ConveneError) return stream.fail(error.code, error.message);
+          this.logger.error('streaming tool failed', { tool: name, error: String(error) });
+          stream.fail('internal', `${name} failed`);
+        },
+      )
+      .finally(() => participant.forgetStreamIfDone(stream));
+    return OPEN;
   }
 }

@@ -1,0 +1,111 @@
+import {
+  ConveneError,
+  contentToWire,
+  pack,
+  type Content,
+} from '@convene/protocol';
+import type { RequestOptions } from './request-options.js';
+import { errorFromContent } from './request-tracker.js';
+
+/** Sends one `room.tool_call_request_chunk` and resolves with its acknowledgement. */
+export type ChunkRequest = (data: Uint8Array, options?: RequestOptions) => Promise<Content>;
+
+type Waiter = { resolve(content: Content | null): void; reject(error: unknown): void };
+
+/**
+ * One streaming tool call from the caller's side (PROTOCOL.md §4.3). Response chunks are read with
+ * `next()` (or `for await`), which returns null after the server's `control close` and throws the
+ * typed error an `error` chunk carries. Request chunks go out with `send()`, one at a time, each
+ * waiting for its acknowledgement; `end()` sends the final `control close`.
+ *
+ * @example
+ * const stream = await room.invokeStream({ toolkit: 'storage', tool: 'download' });
+ * await stream.send({ type: 'binary', headers: { kind: 'start', path }, data: new Uint8Array() });
+ * for await (const chunk of stream) console.log(chunk);
+ */
+export class ToolCallStream implements AsyncIterable<Content> {
+  readonly toolCallId: string;
+  readonly #request: ChunkRequest;
+  readonly #onFinished: () => void;
+  readonly #queue: (Content | ConveneError)[] = [];
+  #waiter: Waiter | null = null;
+  #closed = false;
+  #failure: unknown = null;
+  /** Request chunks are stop-and-wait: each waits for the previous one's acknowledgement. */
+  #sending: Promise<unknown> = Promise.resolve();
+
+  constructor(toolCallId: string, request: ChunkRequest, onFinished: () => void) {
+    this.toolCallId = toolCallId;
+    this.#request = request;
+    this.#onFinished = onFinished;
+  }
+
+  /** True once the server closed its output (or the call failed). */
+  get closed(): boolean {
+    return this.#closed || this.#failure !== null;
+  }
+
+  /** Sends a request chunk; resolves when the server acknowledged it. */
+  send(content: Content, options?: RequestOptions): Promise<void> {
+    const { header, payload } = contentToWire(content);
+    const data = pack({ tool_call_id: this.toolCallId, chunk: header }, payload);
+    const sent = this.#sending.then(() => {
+      if (this.#failure !== null) throw this.#failure;
+      return this.#request(data, options);
+    });
+    this.#sending = sent.catch(() => {});
+    return sent.then(() => undefined);
+  }
+
+  /** Ends our input (`control close`, status 1000). */
+  end(options?: RequestOptions): Promise<void> {
+    return this.send({ type: 'control', method: 'close', statusCode: 1000 }, options);
+  }
+
+  /** The next response chunk; null once the server closed the stream. */
+  next(): Promise<Content | null> {
+    const item = this.#queue.shift();
+    if (item instanceof ConveneError) return Promise.reject(item);
+    if (item !== undefined) return Promise.resolve(item);
+    if (this.#failure !== null) return Promise.reject(this.#failure);
+    if (this.#closed) return Promise.resolve(null);
+    return new Promise((resolve, reject) => (this.#waiter = { resolve, reject }));
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<Content> {
+    for (let chunk = await this.next(); chunk !== null; chunk = await this.next()) yield chunk;
+  }
+
+  /** RoomClient side: a response chunk for this call arrived. */
+  receive(content: Content): void {
+    if (this.closed) return;
+    if (content.type === 'control' && content.method === 'close') {
+      this.#closed = true;
+      this.#onFinished();
+      return this.#deliver(null);
+    }
+    this.#deliver(content.type === 'error' ? errorFromContent(content) : content);
+  }
+
+  /** RoomClient side: the connection dropped or the client stopped. */
+  fail(error: unknown): void {
+    if (this.closed) return;
+    this.#failure = error;
+    this.#onFinished();
+    const waiter = this.#waiter;
+    this.#waiter = null;
+    waiter?.reject(error);
+  }
+
+  #deliver(item: Content | ConveneError | null): void {
+    const waiter = this.#waiter;
+    if (!waiter) {
+      if (item !== null) this.#queue.push(item);
+      return;
+    }
+    this.#waiter = null;
+    if (item instanceof ConveneError) waiter.reject(item);
+    else waiter.resolve(item);
+  }
+}
+

@@ -1,0 +1,101 @@
+import {
+  ConveneError,
+  MessageType,
+  contentToWire,
+  errorContent,
+  pack,
+  type Content,
+  type ErrorCode,
+} from '@convene/protocol';
+import type { Connection } from './connection.js';
+
+/**
+ * One streaming tool call (PROTOCOL.md §4.3): request chunks flow in (`next()`), response chunks
+ * flow out (`send()`), and `close()` ends the output with a `control close` chunk. The input ends
+ * at the caller's `control close`, or when the connection drops.
+ */
+export class ToolCallStream {
+  readonly toolCallId: string;
+  readonly #connection: Connection;
+  readonly #queue: Content[] = [];
+  #waiter: ((content: Content | null) => void) | null = null;
+  #inputEnded = false;
+  #outputClosed = false;
+
+  constructor(connection: Connection, toolCallId: string) {
+    this.#connection = connection;
+    this.toolCallId = toolCallId;
+  }
+
+  get outputClosed(): boolean {
+    return this.#outputClosed;
+  }
+
+  get inputEnded(): boolean {
+    return this.#inputEnded;
+  }
+
+  /** The next request chunk, or null once the input ended. */
+  next(): Promise<Content | null> {
+    const queued = this.#queue.shift();
+    if (queued) return Promise.resolve(queued);
+    if (this.#inputEnded) return Promise.resolve(null);
+    return new Promise((resolve) => (this.#waiter = resolve));
+  }
+
+  /** Waits for the next request chunk and requires it to be `binary` with `headers.kind === kind`. */
+  async expect(kind: string): Promise<Extract<Content, { type: 'binary' }>> {
+    const chunk = await this.next();
+    if (chunk === null) throw new ConveneError('bad_request', `the stream ended before a "${kind}" chunk`);
+    if (chunk.type !== 'binary' || chunk.headers['kind'] !== kind) {
+      throw new ConveneError('bad_request', `expected a "${kind}" chunk, got ${describe(chunk)}`);
+    }
+    return chunk;
+  }
+
+  /** Router side: a request chunk arrived. */
+  push(content: Content): void {
+    if (this.#inputEnded) return;
+    if (content.type === 'control' && content.method === 'close') return this.endInput();
+    // The tool has finished: nobody will read this chunk, so it is acknowledged and dropped.
+    if (this.#outputClosed) return;
+    if (this.#waiter) {
+      const waiter = this.#waiter;
+      this.#waiter = null;
+      waiter(content);
+    } else {
+      this.#queue.push(content);
+    }
+  }
+
+  endInput(): void {
+    if (this.#inputEnded) return;
+    this.#inputEnded = true;
+    const waiter = this.#waiter;
+    this.#waiter = null;
+    waiter?.(null);
+  }
+
+  /** Sends a response chunk; ignored after close or once the connection is gone. */
+  send(content: Content): void {
+    if (this.#outputClosed) return;
+    const { header, payload } = contentToWire(content);
+    this.#connection.send(MessageType.ToolCallResponseChunk, pack({ tool_call_id: this.toolCallId, chunk: header }, payload));
+  }
+
+  /** Ends the output. MeshAgent clients treat any close as success, so failures go first as an error chunk. */
+  close(): void {
+    if (this.#outputClosed) return;
+    this.send({ type: 'control', method: 'close', statusCode: 1000 });
+    this.#outputClosed = true;
+  }
+
+  fail(code: ErrorCode, message: string): void {
+    this.send(errorContent(code, message));
+    this.close();
+  }
+}
+
+function describe(content: Content): string {
+  return content.type === 'binary' ? `a "${String(content.headers['kind'])}" chunk` : `a ${content.type} chunk`;
+}
