@@ -1,0 +1,48 @@
+import { RoomError } from '@convene/protocol';
+
+const MAX_PATH_LENGTH = 1024;
+const MAX_SEGMENT_LENGTH = 255;
+
+/**
+ * Normalizes a room storage path to `a/b/c` (no leading or trailing slash; `""` is the root).
+ * Anything that could leave the room's root or confuse a filesystem is refused with a
+ * `bad_request` RoomError: `..` segments, absolute Windows paths, backslashes, NUL and control
+ * characters, percent-encoded separators or dots, over-long paths.
+ *
+ * @example
+ * normalizeStoragePath('./notes//a.txt') // 'notes/a.txt'
+ * normalizeStoragePath('../etc/passwd')  // throws RoomError('bad_request')
+ */
+export function normalizeStoragePath(path: unknown): string {
+  if (typeof path !== 'string') throw refuse('a storage path must be a string');
+  if (path.length > MAX_PATH_LENGTH) throw refuse(`a storage path is at most ${MAX_PATH_LENGTH} characters`);
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(path)) throw refuse('a storage path may not contain control characters');
+  if (path.includes('\\')) throw refuse('a storage path uses "/" as its separator');
+  if (/%(2e|2f|5c|00)/i.test(path)) throw refuse('a storage path may not contain percent-encoded dots or separators');
+  if (/^[a-zA-Z]:/.test(path)) throw refuse('a storage path is relative to the room');
+  const segments: string[] = [];
+  for (const segment of path.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') throw refuse('a storage path may not contain ".."');
+    if (segment.length > MAX_SEGMENT_LENGTH) throw refuse(`a path segment is at most ${MAX_SEGMENT_LENGTH} characters`);
+    if (segment.trim() !== segment || segment.endsWith('.')) throw refuse(`"${segment}" is not a portable file name`);
+    segments.push(segment);
+  }
+  return segments.join('/');
+}
+
+/** The last segment of a normalized path (`""` for the root). */
+export function baseName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/** The parent of a normalized path (`""` for top-level entries and the root). */
+export function parentPath(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash < 0 ? '' : path.slice(0, slash);
+}
+
+function refuse(message: string): RoomError {
+  return new RoomError('bad_request', message);
+}
