@@ -95,16 +95,20 @@ export async function createRoomServer(options: CreateRoomServerOptions): Promis
     core,
     http,
     close: () =>
-      (closing ??= new Promise<void>((resolve) => {
-        core.shutdown();
+      (closing ??= (async () => {
+        const released = core.shutdown();
         wss.close();
-        http.close(() => resolve());
-        http.closeAllConnections();
         // Sockets that ignore the close handshake are cut after a short grace.
-        setTimeout(() => {
+        const cut = setTimeout(() => {
           for (const client of wss.clients) client.terminate();
-        }, 500).unref();
-      })),
+        }, 500);
+        cut.unref();
+        await Promise.all([released, new Promise<void>((resolve) => {
+          http.close(() => resolve());
+          http.closeAllConnections();
+        })]);
+        clearTimeout(cut);
+      })()),
   };
 }
 

@@ -8,6 +8,8 @@ import { Room, type RoomOptions } from './room.js';
 export class RoomRegistry {
   readonly #rooms = new Map<string, Room>();
   readonly #releaseTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Releases still writing (documents to storage), so shutdown can wait for them. */
+  readonly #releasing = new Set<Promise<void>>();
 
   constructor(
     private readonly create: (name: string, url: string) => Room,
@@ -48,23 +50,27 @@ export class RoomRegistry {
     this.#cancelRelease(room.name);
     const timer = setTimeout(() => {
       this.#releaseTimers.delete(room.name);
-      if (room.size === 0 && this.#rooms.get(room.name) === room) this.#release(room);
+      if (room.size === 0 && this.#rooms.get(room.name) === room) void this.#release(room);
     }, this.releaseGraceMs);
     timer.unref?.();
     this.#releaseTimers.set(room.name, timer);
   }
 
-  /** Releases every room now (shutdown). */
-  releaseAll(): void {
+  /** Releases every room now (shutdown) and waits for every release in flight to finish. */
+  async releaseAll(): Promise<void> {
     for (const room of this.all()) {
       this.#cancelRelease(room.name);
-      this.#release(room);
+      void this.#release(room);
     }
+    await Promise.all([...this.#releasing]);
   }
 
-  #release(room: Room): void {
+  #release(room: Room): Promise<void> {
     this.#rooms.delete(room.name);
     this.logger.info('room released', { room: room.name, session: room.sessionId });
+    const released = room.release();
+    this.#releasing.add(released);
+    return released.finally(() => this.#releasing.delete(released));
   }
 
   #cancelRelease(name: string): void {

@@ -16,6 +16,8 @@ import { RoomRegistry } from './room-registry.js';
 import type { ConnectRequest, ServerSocket } from './server-socket.js';
 import { ToolRouter } from './tool-router.js';
 import type { Toolkit } from './toolkit.js';
+import { MemoryStorageBackend } from './storage/memory-storage.js';
+import type { StorageBackend } from './storage/storage-backend.js';
 import { messagingToolkit } from './toolkits/messaging/messaging-toolkit.js';
 
 export interface RoomServerOptions {
@@ -27,6 +29,8 @@ export interface RoomServerOptions {
   roomReleaseGraceMs?: number;
   /** Extra built-in toolkits, next to the standard ones. */
   toolkits?: readonly Toolkit[];
+  /** Where rooms keep files and documents (default: in memory). */
+  storage?: StorageBackend;
 }
 
 export const DEFAULT_ROOM_RELEASE_GRACE_MS = 3_000;
@@ -59,8 +63,10 @@ export class RoomServer {
     this.#router.register(messagingToolkit);
     for (const toolkit of options.toolkits ?? []) this.#router.register(toolkit);
     const grace = options.roomReleaseGraceMs ?? DEFAULT_ROOM_RELEASE_GRACE_MS;
+    const storage = options.storage ?? new MemoryStorageBackend();
     this.#rooms = new RoomRegistry(
-      (name, url) => new Room({ name, url, router: this.#router, logger: this.#logger, participantsPerRoom: this.limits.participantsPerRoom }),
+      (name, url) =>
+        new Room({ name, url, storage: storage.forRoom(name), router: this.#router, logger: this.#logger, participantsPerRoom: this.limits.participantsPerRoom }),
       grace,
       this.#logger,
     );
@@ -127,14 +133,17 @@ export class RoomServer {
     connection.close(code, error.code, error.message);
   }
 
-  /** Closes every connection with 1001 (clients reconnect elsewhere or later) and releases rooms. */
-  shutdown(): void {
+  /**
+   * Closes every connection with 1001 (clients reconnect elsewhere or later), releases every room
+   * and resolves once their release work (documents written to storage) is done.
+   */
+  async shutdown(): Promise<void> {
     this.#closing = true;
     for (const room of this.#rooms.all()) room.closeAll(CloseCode.GoingAway, 'server shutting down');
     for (const connection of [...this.#connections]) {
       connection.close(CloseCode.GoingAway, 'server_shutdown', 'server shutting down');
     }
-    this.#rooms.releaseAll();
+    await this.#rooms.releaseAll();
   }
 }
 

@@ -15,6 +15,7 @@ import {
 } from '@convene/protocol';
 import type { Logger } from './logger.js';
 import type { Participant } from './participant.js';
+import type { RoomStorage } from './storage/storage-backend.js';
 import type { ToolRouter } from './tool-router.js';
 import { RoomMessaging } from './toolkits/messaging/room-messaging.js';
 
@@ -35,6 +36,8 @@ function withinDepth(value: unknown, limit: number): boolean {
 
 export interface RoomOptions {
   name: string;
+  /** This room's files (documents persist here too). */
+  storage: RoomStorage;
   /** `ws://host:port/rooms/<name>` as clients reach it. */
   url: string;
   router: ToolRouter;
@@ -51,6 +54,8 @@ export class Room {
   readonly url: string;
   readonly sessionId = randomUUID();
   readonly messaging: RoomMessaging;
+  readonly storage: RoomStorage;
+  readonly #releaseHooks: (() => Promise<void> | void)[] = [];
   readonly #participants = new Map<string, Participant>();
   readonly #router: ToolRouter;
   readonly #logger: Logger;
@@ -62,6 +67,7 @@ export class Room {
     this.#router = options.router;
     this.#logger = options.logger;
     this.#capacity = options.participantsPerRoom;
+    this.storage = options.storage;
     this.messaging = new RoomMessaging(() => this.#participants.values());
   }
 
@@ -103,6 +109,25 @@ export class Room {
     if (this.#participants.get(participant.id) !== participant) return;
     this.#participants.delete(participant.id);
     this.messaging.disable(participant);
+  }
+
+  /**
+   * Registers work to do when the room is released (e.g. write open documents to storage).
+   * Hooks run in registration order; one that fails is logged and the others still run.
+   */
+  onRelease(hook: () => Promise<void> | void): void {
+    this.#releaseHooks.push(hook);
+  }
+
+  /** Runs the release hooks; the registry calls it once, after the last participant left. */
+  async release(): Promise<void> {
+    for (const hook of this.#releaseHooks.splice(0)) {
+      try {
+        await hook();
+      } catch (error) {
+        this.#logger.error('room release hook failed', { room: this.name, error: String(error) });
+      }
+    }
   }
 
   /** Closes every connection (server shutdown); participants leave as their sockets close. */
