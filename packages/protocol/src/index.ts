@@ -37,6 +37,8 @@ export type {
   MessagingOperation,
   BuildClaimsOptions,
 } from './token.js';
+export { storageReadAllowed, storageWriteAllowed, storageTreeWriteAllowed } from './storage-grants.js';
+export type { StorageScope, StoragePathGrant } from './storage-grants.js';
 export { CloseCode, encodeCloseReason, parseCloseReason } from './close-codes.js';
 export type { CloseCodeValue } from './close-codes.js';
 export {
