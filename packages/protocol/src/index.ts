@@ -39,6 +39,8 @@ export type {
 } from './token.js';
 export { storageReadAllowed, storageWriteAllowed, storageTreeWriteAllowed } from './storage-grants.js';
 export type { StorageScope, StoragePathGrant } from './storage-grants.js';
+export { syncReadAllowed, syncWriteAllowed } from './sync-grants.js';
+export type { SyncScope, SyncPathGrant } from './sync-grants.js';
 export { CloseCode, encodeCloseReason, parseCloseReason } from './close-codes.js';
 export type { CloseCodeValue } from './close-codes.js';
 export {
