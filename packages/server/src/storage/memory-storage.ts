@@ -48,6 +48,7 @@ class MemoryRoomStorage implements RoomStorage {
   }
 
   async delete(path: string, { recursive }: { recursive: boolean }): Promise<void> {
+    if (path === '') throw new RoomError('bad_request', 'the room root cannot be deleted');
     if (this.#files.delete(path)) return;
     if (!this.#isFolder(path)) throw notFound(path);
     if (!recursive) throw new RoomError('bad_request', `"${path}" is a folder that is not empty; pass recursive`);
@@ -56,9 +57,11 @@ class MemoryRoomStorage implements RoomStorage {
 
   async move(from: string, to: string, { overwrite }: { overwrite: boolean }): Promise<void> {
     if (from === to) return;
+    if (from === '' || to === '') throw new RoomError('bad_request', 'the room root cannot be moved or replaced');
     if (to.startsWith(`${from}/`)) throw new RoomError('bad_request', 'a folder cannot move into itself');
     const target = await this.stat(to);
     if (target && !overwrite) throw new RoomError('bad_request', `"${to}" exists; pass overwrite`);
+    this.#checkParents(to);
     const file = this.#files.get(from);
     if (file) {
       if (target?.isFolder) throw new RoomError('bad_request', `"${to}" is a folder`);
@@ -125,10 +128,14 @@ class MemoryRoomStorage implements RoomStorage {
   async #checkWritable(path: string, overwrite: boolean): Promise<void> {
     if (path === '') throw new RoomError('bad_request', 'the room root is a folder');
     if (this.#isFolder(path)) throw new RoomError('bad_request', `"${path}" is a folder`);
+    this.#checkParents(path);
+    if (!overwrite && this.#files.has(path)) throw new RoomError('bad_request', `"${path}" exists; pass overwrite`);
+  }
+
+  #checkParents(path: string): void {
     for (let parent = parentPath(path); parent !== ''; parent = parentPath(parent)) {
       if (this.#files.has(parent)) throw new RoomError('bad_request', `"${parent}" is a file, not a folder`);
     }
-    if (!overwrite && this.#files.has(path)) throw new RoomError('bad_request', `"${path}" exists; pass overwrite`);
   }
 
   #isFolder(path: string): boolean {
