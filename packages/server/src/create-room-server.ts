@@ -8,6 +8,11 @@ import { silentLogger, type Logger } from './logger.js';
 import { RoomServer } from './room-server.js';
 import type { ConnectRequest } from './server-socket.js';
 import type { Toolkit } from './toolkit.js';
+import type { StorageBackend } from './storage/storage-backend.js';
+import { createDownloadRoute } from './storage/download-route.js';
+import { DownloadTokens } from './storage/download-token.js';
+import { FilesystemStorageBackend } from './storage/filesystem-storage.js';
+import { MemoryStorageBackend } from './storage/memory-storage.js';
 import { wsServerSocket } from './ws-socket.js';
 
 export interface CreateRoomServerOptions {
@@ -22,6 +27,10 @@ export interface CreateRoomServerOptions {
   roomReleaseGraceMs?: number;
   /** Extra built-in toolkits, next to the standard ones. */
   toolkits?: readonly Toolkit[];
+  /** Largest file `storage.upload` accepts (default 1 GiB). */
+  maxUploadBytes?: number;
+  /** Where rooms keep files and documents; overrides the default. */
+  storage?: StorageBackend;
 }
 
 export interface RunningRoomServer {
@@ -47,14 +56,20 @@ export async function createRoomServer(options: CreateRoomServerOptions): Promis
   const logger = options.logger ?? silentLogger;
   const host = options.host ?? '127.0.0.1';
   if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
+  // Files live under dataDir when there is one; without it the server is ephemeral.
+  const storage = options.storage ?? (options.dataDir ? new FilesystemStorageBackend(options.dataDir) : new MemoryStorageBackend());
   const core = new RoomServer({
     secret: options.secret,
     logger,
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.roomReleaseGraceMs !== undefined ? { roomReleaseGraceMs: options.roomReleaseGraceMs } : {}),
     ...(options.toolkits ? { toolkits: options.toolkits } : {}),
+    ...(options.maxUploadBytes !== undefined ? { maxUploadBytes: options.maxUploadBytes } : {}),
+    storage,
   });
+  const downloads = createDownloadRoute({ storage, tokens: new DownloadTokens(options.secret), logger });
   const http = createServer((req, res) => {
+    if (downloads(req, res)) return;
     if (req.method === 'GET' && req.url?.split('?')[0] === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ status: 'ok', rooms: core.roomCount, connections: core.connectionCount }));

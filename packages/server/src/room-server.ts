@@ -19,6 +19,8 @@ import type { Toolkit } from './toolkit.js';
 import { MemoryStorageBackend } from './storage/memory-storage.js';
 import type { StorageBackend } from './storage/storage-backend.js';
 import { messagingToolkit } from './toolkits/messaging/messaging-toolkit.js';
+import { createStorageToolkit } from './toolkits/storage/storage-toolkit.js';
+import { DownloadTokens } from './storage/download-token.js';
 
 export interface RoomServerOptions {
   /** HS256 secret participant tokens are signed with. */
@@ -31,6 +33,8 @@ export interface RoomServerOptions {
   toolkits?: readonly Toolkit[];
   /** Where rooms keep files and documents (default: in memory). */
   storage?: StorageBackend;
+  /** Largest file `storage.upload` accepts (default 1 GiB); more is refused with 413. */
+  maxUploadBytes?: number;
 }
 
 export const DEFAULT_ROOM_RELEASE_GRACE_MS = 3_000;
@@ -61,6 +65,7 @@ export class RoomServer {
     this.#logger = options.logger ?? silentLogger;
     this.#router = new ToolRouter(this.#logger);
     this.#router.register(messagingToolkit);
+    this.#router.register(createStorageToolkit({ tokens: new DownloadTokens(options.secret), maxUploadBytes: options.maxUploadBytes, maxMessageBytes: this.limits.maxMessageBytes }));
     for (const toolkit of options.toolkits ?? []) this.#router.register(toolkit);
     const grace = options.roomReleaseGraceMs ?? DEFAULT_ROOM_RELEASE_GRACE_MS;
     const storage = options.storage ?? new MemoryStorageBackend();
