@@ -14,7 +14,7 @@ const packageOf = (spec) => (spec.startsWith('@') ? spec.split('/').slice(0, 2).
 const rules = {
   protocol: { allowed: new Set(), exempt: () => false },
   client: {
-    allowed: new Set(['@convene/protocol', 'jose', 'yjs']),
+    allowed: new Set(['@convene/protocol', 'jose', 'yjs', '@cfworker/json-schema']),
     // The Node entry point and the CLI are the only places that may touch ws and Node.
     exempt: (file) => file === 'src/node.ts' || file.startsWith('src/cli/'),
   },

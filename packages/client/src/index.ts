@@ -11,6 +11,15 @@ export { LocalParticipant } from './local-participant.js';
 export { ToolCallStream } from './tool-call-stream.js';
 export type { StreamInvokeRequest } from './tool-call-streams.js';
 export { MessagingClient } from './messaging-client.js';
+export { AgentsClient } from './agents-client.js';
+export { HostedToolkit } from './agents/hosted-toolkit.js';
+export type {
+  ToolkitDescription,
+  ToolDescription,
+  ToolCallContext,
+  HostedToolDefinition,
+  HostedToolkitDefinition,
+} from './agents/toolkit-types.js';
 export type { MessagingEvents, RoomMessage, SendMessageParams, BroadcastMessageParams } from './messaging-types.js';
 export type { RemoteParticipant } from './remote-participant.js';
 export type { ParticipantUpdate } from './participant-table.js';

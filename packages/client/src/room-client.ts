@@ -15,6 +15,7 @@ import type { RoomSocket } from './room-socket.js';
 import type { RoomAuthorization } from './room-target.js';
 import type { TransportFactory } from './transport.js';
 import { webSocketTransport } from './web-socket-transport.js';
+import { AgentsClient } from './agents-client.js';
 import type { ToolCallStream } from './tool-call-stream.js';
 import { ToolCallStreams, type StreamInvokeRequest } from './tool-call-streams.js';
 
@@ -75,6 +76,8 @@ const MISSING_WEBSOCKET =
  */
 export class RoomClient implements RoomHost {
   readonly messaging: MessagingClient;
+  /** Toolkits hosted by participants: list, call, host your own. */
+  readonly agents: AgentsClient;
   readonly localParticipant: LocalParticipant;
   /** The key behind this client's stable participant id. */
   readonly resumeKey: string;
@@ -128,6 +131,7 @@ export class RoomClient implements RoomHost {
     });
     this.messaging = new MessagingClient(this);
     this.#streams = new ToolCallStreams(this, this);
+    this.agents = new AgentsClient(this, this);
   }
 
   get status(): RoomStatus {
@@ -206,6 +210,10 @@ export class RoomClient implements RoomHost {
 
   send(type: string, data: Uint8Array): boolean {
     return this.#connection.socket?.send(type, data) ?? false;
+  }
+
+  reply(id: number, type: string, data: Uint8Array): boolean {
+    return this.#connection.socket?.reply(id, type, data) ?? false;
   }
 
   registerHandler(type: string, handler: (message: ServerMessage) => void): () => void {

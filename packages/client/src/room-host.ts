@@ -33,6 +33,8 @@ export interface SessionHooks {
 export interface RoomHost {
   /** Writes a one-way message on the live connection; false when not connected. */
   send(type: string, data: Uint8Array): boolean;
+  /** Writes a message under the id of a server message it answers (`room.tool_call_response`). */
+  reply(id: number, type: string, data: Uint8Array): boolean;
   /** Handles server messages of one `type`; returns an unregister function. */
   registerHandler(type: string, handler: (message: ServerMessage) => void): () => void;
   registerHooks(hooks: SessionHooks): () => void;

@@ -79,6 +79,13 @@ export class RoomSocket {
     return true;
   }
 
+  /** Writes a message under a given id: answers that reuse the id of a server message (hosted tool calls). */
+  reply(id: number, type: string, data: Uint8Array): boolean {
+    if (this.#closed || this.#transport === null) return false;
+    this.#write(id, type, data);
+    return true;
+  }
+
   /** Writes a message that expects a `__response__`. */
   request(type: string, data: Uint8Array): SentRequest {
     if (this.#closed || this.#transport === null) {

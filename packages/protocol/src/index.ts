@@ -11,7 +11,7 @@ export {
   EMPTY_CONTENT,
 } from './content.js';
 export type { Content } from './content.js';
-export { MessageType, MessagingEvent, isSystemMessageType } from './message-types.js';
+export { MessageType, MessagingEvent, isSystemMessageType, toolCallMessageType } from './message-types.js';
 export type {
   ParticipantInfo,
   RoomReadyHeader,
@@ -59,3 +59,21 @@ export type { ErrorCode } from './errors.js';
 export { DEFAULT_LIMITS, DEFAULT_PACKET_BYTES, resolveLimits } from './limits.js';
 export type { Limits } from './limits.js';
 export { encodeBase64, decodeBase64 } from './base64.js';
+export { agentsAllows, hostedToolkitAllowed } from './agents-grants.js';
+export type { AgentsOperation } from './agents-grants.js';
+export { datasetListTablesAllowed, datasetTableAllowed } from './database-grants.js';
+export type { DatasetScope, DatasetTableGrant, DatasetOperation } from './database-grants.js';
+export { DATABASE_COLUMN_TYPES, DATABASE_COMPARISONS, DATABASE_IDENTIFIER, DATABASE_LIMITS } from './database-filter.js';
+export type {
+  DatabaseColumnType,
+  DatabaseValue,
+  DatabaseRow,
+  DatabaseColumn,
+  DatabaseCreateMode,
+  DatabaseComparison,
+  DatabaseColumnCondition,
+  DatabaseFilter,
+  DatabaseOrderBy,
+  DatabaseOperation,
+  DatabaseChangedEvent,
+} from './database-filter.js';

@@ -15,6 +15,11 @@ export const MessageType = {
   MessagingSend: 'messaging.send',
 } as const;
 
+/** The message a toolkit's host receives for each call (`room.tool_call.<toolkit>`, §5.5). */
+export function toolCallMessageType(toolkit: string): string {
+  return `room.tool_call.${toolkit}`;
+}
+
 /** The `type` of system messages carried inside `messaging.send` (PROTOCOL.md §5.1). */
 export const MessagingEvent = {
   Enabled: 'messaging.enabled',

@@ -68,7 +68,14 @@ export class Connection {
 
   /** Sends one message with a fresh server id. */
   send(type: string, data: Uint8Array): void {
-    this.sendFrames(encodeMessage({ id: this.#nextId++, type, data }));
+    this.sendWithId(type, data);
+  }
+
+  /** Sends one message and returns the server id it used (a host answers tool calls under it). */
+  sendWithId(type: string, data: Uint8Array): number {
+    const id = this.#nextId++;
+    this.sendFrames(encodeMessage({ id, type, data }));
+    return id;
   }
 
   /** Answers a request: `__response__` reuses the request's id. */

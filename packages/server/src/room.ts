@@ -17,6 +17,7 @@ import type { Logger } from './logger.js';
 import type { Participant } from './participant.js';
 import type { RoomStorage } from './storage/storage-backend.js';
 import type { ToolRouter } from './tool-router.js';
+import { RoomAgents } from './toolkits/agents/room-agents.js';
 import { RoomMessaging } from './toolkits/messaging/room-messaging.js';
 
 /** Nesting allowed in attribute values, far above real use and far below JSON.stringify's recursion limit. */
@@ -54,6 +55,7 @@ export class Room {
   readonly url: string;
   readonly sessionId = randomUUID();
   readonly messaging: RoomMessaging;
+  readonly agents: RoomAgents;
   readonly storage: RoomStorage;
   readonly #releaseHooks: (() => Promise<void> | void)[] = [];
   readonly #participants = new Map<string, Participant>();
@@ -69,6 +71,7 @@ export class Room {
     this.#capacity = options.participantsPerRoom;
     this.storage = options.storage;
     this.messaging = new RoomMessaging(() => this.#participants.values());
+    this.agents = new RoomAgents((name) => options.router.has(name));
   }
 
   get size(): number {
@@ -108,6 +111,7 @@ export class Room {
     participant.endStreams();
     if (this.#participants.get(participant.id) !== participant) return;
     this.#participants.delete(participant.id);
+    this.agents.leave(participant);
     this.messaging.disable(participant);
   }
 
@@ -150,6 +154,7 @@ export class Room {
         this.#requestChunk(participant, message);
         return;
       default:
+        if (this.agents.dispatch(participant, message)) return;
         // Anything else that expects an answer still gets one, so no caller waits forever.
         participant.connection.respond(message.id, errorContent('not_found', `unsupported message type "${message.type}"`));
     }

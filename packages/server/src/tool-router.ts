@@ -31,19 +31,23 @@ export class ToolRouter {
     this.#toolkits.set(toolkit.name, toolkit);
   }
 
+  has(name: string): boolean {
+    return this.#toolkits.has(name);
+  }
+
+  /** A toolkit that is not built in may be hosted by a participant (an agent). */
+  #routeToHost(room: Room, caller: Participant, header: Record<string, unknown>, input: Content, toolkit: string, tool: string): Content | Promise<Content> {
+    const options: { participantId?: string; toolCallId?: string } = {};
+    if (typeof header['participant_id'] === 'string') options.participantId = header['participant_id'];
+    if (typeof header['tool_call_id'] === 'string') options.toolCallId = header['tool_call_id'];
+    return room.agents.route(caller, toolkit, tool, input, options) ?? errorContent('not_found', `unknown toolkit "${toolkit}"`);
+  }
+
   /** Answers synchronously when the handler is synchronous, so pipelined requests keep their order cheaply. */
   invoke(room: Room, participant: Participant, header: Record<string, unknown>, payload: Uint8Array): Content | Promise<Content> {
     const { toolkit: toolkitName, tool: toolName } = header;
     if (typeof toolkitName !== 'string' || typeof toolName !== 'string') {
       return errorContent('bad_request', 'room.invoke_tool needs string "toolkit" and "tool"');
-    }
-    const toolkit = this.#toolkits.get(toolkitName);
-    if (!toolkit) return errorContent('not_found', `unknown toolkit "${toolkitName}"`);
-    const tool = Object.hasOwn(toolkit.tools, toolName) ? toolkit.tools[toolName] : undefined;
-    if (!tool) return errorContent('not_found', `unknown tool "${toolName}" in toolkit "${toolkitName}"`);
-    const api = participant.claims.api;
-    if (!apiAllows(api, toolkit.api) || (tool.allowed && !tool.allowed(api!))) {
-      return errorContent('permission_denied', `the token does not grant ${toolkitName}.${toolName}`);
     }
     let input: Content;
     try {
@@ -51,6 +55,14 @@ export class ToolRouter {
       input = contentFromWire(header['arguments'], payload);
     } catch (error) {
       return errorContent('bad_request', error instanceof Error ? error.message : 'bad arguments');
+    }
+    const toolkit = this.#toolkits.get(toolkitName);
+    if (!toolkit) return this.#routeToHost(room, participant, header, input, toolkitName, toolName);
+    const tool = Object.hasOwn(toolkit.tools, toolName) ? toolkit.tools[toolName] : undefined;
+    if (!tool) return errorContent('not_found', `unknown tool "${toolName}" in toolkit "${toolkitName}"`);
+    const api = participant.claims.api;
+    if (!apiAllows(api, toolkit.api) || (tool.allowed && !tool.allowed(api!))) {
+      return errorContent('permission_denied', `the token does not grant ${toolkitName}.${toolName}`);
     }
     const toolCallId = typeof header['tool_call_id'] === 'string' ? header['tool_call_id'] : undefined;
     const fail = (error: unknown): Content => {
