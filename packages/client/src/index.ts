@@ -12,6 +12,22 @@ export { ToolCallStream } from './tool-call-stream.js';
 export type { StreamInvokeRequest } from './tool-call-streams.js';
 export { MessagingClient } from './messaging-client.js';
 export { AgentsClient } from './agents-client.js';
+export { StorageClient } from './storage-client.js';
+export type { StorageHost } from './storage-client.js';
+export type {
+  StorageEntry,
+  StorageEvents,
+  StorageFileEvent,
+  StorageMoveEvent,
+  UploadOptions,
+  UploadStreamOptions,
+  UploadProgress,
+  DownloadOptions,
+  DownloadedFile,
+  FileDownload,
+} from './storage-types.js';
+export type { UploadSource } from './storage-upload.js';
+export { mimeTypeOf } from './mime-types.js';
 export { HostedToolkit } from './agents/hosted-toolkit.js';
 export type {
   ToolkitDescription,

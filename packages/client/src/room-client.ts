@@ -16,6 +16,7 @@ import type { RoomAuthorization } from './room-target.js';
 import type { TransportFactory } from './transport.js';
 import { webSocketTransport } from './web-socket-transport.js';
 import { AgentsClient } from './agents-client.js';
+import { StorageClient } from './storage-client.js';
 import type { ToolCallStream } from './tool-call-stream.js';
 import { ToolCallStreams, type StreamInvokeRequest } from './tool-call-streams.js';
 
@@ -78,6 +79,8 @@ export class RoomClient implements RoomHost {
   readonly messaging: MessagingClient;
   /** Toolkits hosted by participants: list, call, host your own. */
   readonly agents: AgentsClient;
+  /** The room's files: list, upload, download, move, delete, and change events. */
+  readonly storage: StorageClient;
   readonly localParticipant: LocalParticipant;
   /** The key behind this client's stable participant id. */
   readonly resumeKey: string;
@@ -132,6 +135,7 @@ export class RoomClient implements RoomHost {
     this.messaging = new MessagingClient(this);
     this.#streams = new ToolCallStreams(this, this);
     this.agents = new AgentsClient(this, this);
+    this.storage = new StorageClient(this);
   }
 
   get status(): RoomStatus {

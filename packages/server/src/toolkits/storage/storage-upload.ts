@@ -61,6 +61,8 @@ async function receive(
     stream.send({ type: 'binary', headers: { kind: 'pull', chunk_size: limits.chunkBytes }, data: EMPTY });
     const chunk = await stream.next();
     if (chunk === null) return received;
+    // Convene's client cancels with an `abort` chunk, since a close would commit (WIRE-EXTENSIONS.md).
+    if (chunk.type === 'binary' && chunk.headers['kind'] === 'abort') throw new RoomError('aborted', 'the uploader cancelled the upload');
     if (chunk.type !== 'binary' || chunk.headers['kind'] !== 'data') {
       throw new RoomError('bad_request', 'an upload takes "data" chunks after "start"');
     }
