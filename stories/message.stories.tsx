@@ -22,6 +22,17 @@ export const Pending: Story = {
   args: { message: message({ id: 'm-pending', local: true, state: 'pending', text: 'Sending this while the network is slow…' }) },
 };
 
+/** An agent's reply while it is still being written (`body.stream.done` is false). */
+export const Streaming: Story = {
+  args: {
+    message: {
+      ...message({ id: 'm-streaming', text: 'Let me look at the notes and' }),
+      senderName: 'Helper',
+      body: { text: 'Let me look at the notes and', stream: { id: 'reply-1', done: false } },
+    },
+  },
+};
+
 export const Failed: Story = {
   args: {
     message: message({ id: 'm-failed', local: true, state: 'failed', error: 'Message too large', text: 'This one did not go through.' }),

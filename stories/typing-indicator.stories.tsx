@@ -22,6 +22,9 @@ export const Nobody: Story = {
 
 export const OnePerson: Story = { args: { names: [personName(0)] } };
 
+/** An agent working on a reply (its `thinking` attribute is true), next to a person typing. */
+export const AgentThinking: Story = { args: { names: [personName(0)], thinkingNames: ['Helper'] } };
+
 export const TwoPeople: Story = { args: { names: [personName(0), personName(1)] } };
 
 export const ThreePeople: Story = { args: { names: [personName(0), personName(1), personName(2)] } };

@@ -57,4 +57,4 @@ export { displayName } from './components/display-name.js';
 export { formatBytes } from './components/format-bytes.js';
 export { formatTime } from './components/format-time.js';
 export { initials } from './components/initials.js';
-export { typingText } from './components/typing-text.js';
+export { thinkingText, typingText } from './components/typing-text.js';

@@ -12,6 +12,8 @@ export interface ChatProps extends Omit<HTMLAttributes<HTMLElement>, 'children'>
   onRetryMessage?: (message: ChatMessage) => void;
   /** Names of the others typing now. */
   typingNames?: readonly string[];
+  /** Names of agents working on a reply ("Helper is thinking…"). */
+  thinkingNames?: readonly string[];
   /** Connection status; when given, a banner shows while not connected. */
   status?: ConnectionStatusValue;
   error?: { readonly code: string; readonly message: string } | null;
@@ -45,6 +47,7 @@ export const Chat = forwardRef<HTMLElement, ChatProps>(function Chat(
     onTyping,
     onRetryMessage,
     typingNames = [],
+    thinkingNames = [],
     status,
     error,
     onReconnect,
@@ -76,7 +79,7 @@ export const Chat = forwardRef<HTMLElement, ChatProps>(function Chat(
         onRetry={onRetryMessage}
         formatTime={formatTime}
       />
-      <TypingIndicator names={typingNames} />
+      <TypingIndicator names={typingNames} thinkingNames={thinkingNames} />
       <Composer
         onSend={onSend}
         onTyping={onTyping}

@@ -23,4 +23,4 @@ export { displayName } from './display-name.js';
 export { formatBytes } from './format-bytes.js';
 export { formatTime } from './format-time.js';
 export { initials } from './initials.js';
-export { typingText } from './typing-text.js';
+export { thinkingText, typingText } from './typing-text.js';

@@ -16,7 +16,8 @@ export interface MessageProps extends Omit<HTMLAttributes<HTMLElement>, 'childre
  * attachment, and the delivery state of our own messages ("Sending…", "Not sent" with Retry).
  *
  * State is exposed for styling as `data-state` (`received | pending | sent | failed`) and
- * `data-local` (present on our own messages).
+ * `data-local` (present on our own messages), and `data-streaming` while an agent is still
+ * writing it (body `stream: { id, done: false }`).
  *
  * @example
  * <Message message={message} onRetry={(m) => resend(m)} />
@@ -33,6 +34,7 @@ export const Message = forwardRef<HTMLElement, MessageProps>(function Message(
       ref={ref}
       data-state={message.state}
       data-local={message.local ? '' : undefined}
+      data-streaming={isStreaming(message) ? '' : undefined}
       data-direct={message.to !== undefined ? '' : undefined}
       className={className ? `cv-message ${className}` : 'cv-message'}
       {...rest}
@@ -80,4 +82,10 @@ function compactJson(body: Readonly<Record<string, unknown>>): string {
   } catch {
     return '[unserializable body]';
   }
+}
+
+/** An agent's reply still being written: `body.stream = { id, done: false }`. */
+function isStreaming(message: ChatMessage): boolean {
+  const stream = message.body['stream'];
+  return typeof stream === 'object' && stream !== null && (stream as { done?: unknown }).done === false;
 }

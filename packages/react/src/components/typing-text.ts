@@ -23,3 +23,13 @@ export function typingText(names: readonly string[]): string {
     }
   }
 }
+
+/**
+ * The sentence for participants (agents) working on a reply: "Helper is thinking…".
+ *
+ * @example
+ * thinkingText(['Helper']); // "Helper is thinking…"
+ */
+export function thinkingText(names: readonly string[]): string {
+  return typingText(names).replace(/typing…$/, 'thinking…');
+}

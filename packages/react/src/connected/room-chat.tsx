@@ -7,7 +7,7 @@ import { useTyping } from '../hooks/use-typing.js';
 import type { OutgoingAttachment } from '../store/room-store-types.js';
 import type { ChatMessage } from '../types.js';
 
-type BoundProps = 'messages' | 'onSend' | 'onTyping' | 'onRetryMessage' | 'typingNames' | 'status' | 'error';
+type BoundProps = 'messages' | 'onSend' | 'onTyping' | 'onRetryMessage' | 'typingNames' | 'thinkingNames' | 'status' | 'error';
 
 export interface RoomChatProps extends Omit<ChatProps, BoundProps> {
   /** The message type this chat shows and sends (default `chat`, body `{ text }`). */
@@ -31,7 +31,7 @@ async function toAttachment(file: File): Promise<OutgoingAttachment> {
  */
 export function RoomChat({ type = 'chat', onSendError, ...props }: RoomChatProps) {
   const { messages, broadcast, retry } = useMessages({ type });
-  const { names, notifyTyping } = useTyping();
+  const { names, thinkingNames, notifyTyping } = useTyping();
   const { status, error } = useConnectionStatus();
   const report = useCallback((e: unknown) => onSendError?.(e), [onSendError]);
   const onSend = useCallback(
@@ -52,6 +52,7 @@ export function RoomChat({ type = 'chat', onSendError, ...props }: RoomChatProps
       onTyping={onTyping}
       onRetryMessage={onRetryMessage}
       typingNames={names}
+      thinkingNames={thinkingNames}
       status={status}
       error={error}
     />

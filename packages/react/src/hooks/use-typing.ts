@@ -7,12 +7,14 @@ export interface TypingResult {
   typing: readonly ParticipantView[];
   /** Their names, ready for a TypingIndicator. */
   names: readonly string[];
+  /** Names of participants (agents) whose `thinking` attribute is true: working on a reply. */
+  thinkingNames: readonly string[];
   /** Call as the user types: throttled `typing` broadcasts; `false` says we stopped. */
   notifyTyping(typing?: boolean): void;
 }
 
 /**
- * Who is typing, and the function that tells the others we are.
+ * Who is typing (and which agents are thinking), and the function that tells the others we are.
  *
  * @example
  * const { names, notifyTyping } = useTyping();
@@ -24,6 +26,14 @@ export function useTyping(): TypingResult {
     shallowEqual,
     'useTyping',
   );
+  const thinkingNames = useRoomSelector(
+    (state) => state.participants.filter((p) => p.attributes['thinking'] === true).map((p) => p.name ?? 'Someone'),
+    shallowEqual,
+    'useTyping',
+  );
   const notifyTyping = useRoomSelector((state) => state.actions.notifyTyping, Object.is, 'useTyping');
-  return useMemo(() => ({ typing, names: typing.map((p) => p.name ?? 'Someone'), notifyTyping }), [typing, notifyTyping]);
+  return useMemo(
+    () => ({ typing, names: typing.map((p) => p.name ?? 'Someone'), thinkingNames, notifyTyping }),
+    [typing, thinkingNames, notifyTyping],
+  );
 }

@@ -1,7 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { RoomClient, RoomMessage } from '@convene/client';
 import type { ChatMessage, LocalParticipantView, ParticipantView } from '../types.js';
-import { appendBounded, attachmentInfo, fromRoomMessage, updateMessage } from './message-log.js';
+import { appendBounded, attachmentInfo, fromRoomMessage, streamIdOf, updateMessage, upsertMessage } from './message-log.js';
 import { TypingTracker } from './typing-tracker.js';
 import type { OutgoingAttachment, RoomStoreOptions, RoomStoreState } from './room-store-types.js';
 
@@ -122,8 +122,16 @@ export function createRoomStore(client: RoomClient, options: RoomStoreOptions = 
     }
     // A message from someone ends their typing state, as in every chat app.
     typing.clear(message.fromParticipantId);
-    const id = message.messageId ?? `remote-${++localIds}`;
     const senderName = message.from?.name ?? store.getState().participantsById[message.fromParticipantId]?.name ?? 'unknown';
+    const streamId = streamIdOf(message.message);
+    if (streamId !== null) {
+      // A streamed reply (an agent writing): each update carries the whole text so far and
+      // replaces the earlier one in place, so a lost update costs nothing.
+      const id = `stream-${message.fromParticipantId}-${streamId}`;
+      store.setState((state) => ({ messages: upsertMessage(state.messages, fromRoomMessage(message, id, senderName), maxMessages) }));
+      return;
+    }
+    const id = message.messageId ?? `remote-${++localIds}`;
     store.setState((state) => ({ messages: appendBounded(state.messages, fromRoomMessage(message, id, senderName), maxMessages) }));
   };
 

@@ -11,6 +11,25 @@ export function appendBounded(messages: readonly ChatMessage[], message: ChatMes
   return next;
 }
 
+/** Replaces the message with the same id (keeping its place and first time), or appends it. */
+export function upsertMessage(messages: readonly ChatMessage[], message: ChatMessage, max: number): readonly ChatMessage[] {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    if (messages[i]!.id !== message.id) continue;
+    const next = messages.slice();
+    next[i] = { ...message, time: messages[i]!.time };
+    return next;
+  }
+  return appendBounded(messages, message, max);
+}
+
+/** `body.stream.id` of a streamed reply, or null for an ordinary message. */
+export function streamIdOf(body: Readonly<Record<string, unknown>>): string | null {
+  const stream = body['stream'];
+  if (typeof stream !== 'object' || stream === null) return null;
+  const id = (stream as { id?: unknown }).id;
+  return typeof id === 'string' && id.length > 0 && id.length <= 128 ? id : null;
+}
+
 export function updateMessage(
   messages: readonly ChatMessage[],
   id: string,
