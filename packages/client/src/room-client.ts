@@ -17,6 +17,7 @@ import type { TransportFactory } from './transport.js';
 import { webSocketTransport } from './web-socket-transport.js';
 import { AgentsClient } from './agents-client.js';
 import { StorageClient } from './storage-client.js';
+import { SyncClient } from './sync/sync-client.js';
 import type { ToolCallStream } from './tool-call-stream.js';
 import { ToolCallStreams, type StreamInvokeRequest } from './tool-call-streams.js';
 
@@ -81,6 +82,8 @@ export class RoomClient implements RoomHost {
   readonly agents: AgentsClient;
   /** The room's files: list, upload, download, move, delete, and change events. */
   readonly storage: StorageClient;
+  /** Shared documents (Yjs), merged across reconnects. */
+  readonly sync: SyncClient;
   readonly localParticipant: LocalParticipant;
   /** The key behind this client's stable participant id. */
   readonly resumeKey: string;
@@ -136,6 +139,7 @@ export class RoomClient implements RoomHost {
     this.#streams = new ToolCallStreams(this, this);
     this.agents = new AgentsClient(this, this);
     this.storage = new StorageClient(this);
+    this.sync = new SyncClient(this);
   }
 
   get status(): RoomStatus {

@@ -9,6 +9,7 @@ import { RoomServer } from './room-server.js';
 import type { ConnectRequest } from './server-socket.js';
 import type { Toolkit } from './toolkit.js';
 import type { StorageBackend } from './storage/storage-backend.js';
+import type { SyncToolkitOptions } from './toolkits/sync/sync-toolkit.js';
 import { createDownloadRoute } from './storage/download-route.js';
 import { DownloadTokens } from './storage/download-token.js';
 import { FilesystemStorageBackend } from './storage/filesystem-storage.js';
@@ -31,6 +32,8 @@ export interface CreateRoomServerOptions {
   maxUploadBytes?: number;
   /** Where rooms keep files and documents; overrides the default. */
   storage?: StorageBackend;
+  /** Shared documents: `persistWindowMs` bounds how long a change waits to reach storage (default 1 s). */
+  sync?: Pick<SyncToolkitOptions, 'persistWindowMs'>;
 }
 
 export interface RunningRoomServer {
@@ -66,6 +69,7 @@ export async function createRoomServer(options: CreateRoomServerOptions): Promis
     ...(options.toolkits ? { toolkits: options.toolkits } : {}),
     ...(options.maxUploadBytes !== undefined ? { maxUploadBytes: options.maxUploadBytes } : {}),
     storage,
+    ...(options.sync ? { sync: options.sync } : {}),
   });
   const downloads = createDownloadRoute({ storage, tokens: new DownloadTokens(options.secret), logger });
   const http = createServer((req, res) => {

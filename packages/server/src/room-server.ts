@@ -21,6 +21,7 @@ import type { StorageBackend } from './storage/storage-backend.js';
 import { messagingToolkit } from './toolkits/messaging/messaging-toolkit.js';
 import { createStorageToolkit } from './toolkits/storage/storage-toolkit.js';
 import { DownloadTokens } from './storage/download-token.js';
+import { createSyncToolkit, type SyncToolkitOptions } from './toolkits/sync/sync-toolkit.js';
 
 export interface RoomServerOptions {
   /** HS256 secret participant tokens are signed with. */
@@ -35,6 +36,8 @@ export interface RoomServerOptions {
   storage?: StorageBackend;
   /** Largest file `storage.upload` accepts (default 1 GiB); more is refused with 413. */
   maxUploadBytes?: number;
+  /** Shared documents: `persistWindowMs` bounds how long a change waits to reach storage (default 1 s). */
+  sync?: Pick<SyncToolkitOptions, 'persistWindowMs'>;
 }
 
 export const DEFAULT_ROOM_RELEASE_GRACE_MS = 3_000;
@@ -66,6 +69,7 @@ export class RoomServer {
     this.#router = new ToolRouter(this.#logger);
     this.#router.register(messagingToolkit);
     this.#router.register(createStorageToolkit({ tokens: new DownloadTokens(options.secret), maxUploadBytes: options.maxUploadBytes, maxMessageBytes: this.limits.maxMessageBytes }));
+    this.#router.register(createSyncToolkit({ ...options.sync, logger: this.#logger }));
     for (const toolkit of options.toolkits ?? []) this.#router.register(toolkit);
     const grace = options.roomReleaseGraceMs ?? DEFAULT_ROOM_RELEASE_GRACE_MS;
     const storage = options.storage ?? new MemoryStorageBackend();

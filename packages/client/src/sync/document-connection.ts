@@ -1,0 +1,221 @@
+import { ConveneError, ProtocolError, RoomError, encodeBase64, type Content } from '@convene/protocol';
+import * as Y from 'yjs';
+import { withDeadline } from '../deadline.js';
+import type { RequestOptions } from '../request-options.js';
+import type { ToolCallStream } from '../tool-call-stream.js';
+import type { StreamInvokeRequest } from '../tool-call-streams.js';
+import type { ElementJson } from './document-json.js';
+import { MeshDocument } from './mesh-document.js';
+import { MeshSchema } from './mesh-schema.js';
+import { decodeSyncPayload, readStateChunk, syncChunk, type StateChunk } from './sync-wire.js';
+
+/** What a document connection needs from the RoomClient. */
+export interface SyncStreamHost {
+  invokeStream(request: StreamInvokeRequest, options?: RequestOptions): Promise<ToolCallStream>;
+}
+
+export interface OpenParams {
+  path: string;
+  create: boolean;
+  schema: MeshSchema | null;
+  initialJson: ElementJson | null;
+}
+
+/** An update with no structs and an empty delete set: two zero varints. */
+const EMPTY_UPDATE_LENGTH = 2;
+
+/**
+ * One open document and its `sync.open` stream. Local transactions are merged while the previous
+ * chunk waits for its acknowledgement and go out in order. When the connection drops, edits stay
+ * in the Y.Doc; `resume` re-opens with the local state vector, applies the server's diff and sends
+ * whatever the server lacks (diffed against the server's vector), so offline edits are merged.
+ */
+export class DocumentConnection {
+  readonly document: MeshDocument;
+  readonly #host: SyncStreamHost;
+  #stream: ToolCallStream | null = null;
+  #reader: Promise<void> = Promise.resolve();
+  #pending: Uint8Array[] = [];
+  #draining: Promise<void> | null = null;
+  #closed = false;
+
+  private constructor(host: SyncStreamHost, document: MeshDocument, stream: ToolCallStream) {
+    this.#host = host;
+    this.document = document;
+    document.ydoc.on('update', this.#onUpdate);
+    this.#attach(stream);
+  }
+
+  /** Opens the stream, waits for `state`, and builds the document with the schema the server used. */
+  static async open(host: SyncStreamHost, params: OpenParams, options?: RequestOptions): Promise<DocumentConnection> {
+    const { stream, state } = await openStream(host, params, null, options);
+    let schema: MeshSchema;
+    try {
+      schema = MeshSchema.fromJson(state.schema);
+    } catch (error) {
+      endQuietly(stream);
+      throw new ProtocolError(`the server sent a schema this client cannot read: ${(error as Error).message}`);
+    }
+    const ydoc = new Y.Doc();
+    Y.applyUpdate(ydoc, state.update);
+    return new DocumentConnection(host, new MeshDocument({ schema, path: params.path, ydoc }), stream);
+  }
+
+  /** The connection dropped: the stream is gone; edits keep accumulating in the document. */
+  suspend(): void {
+    this.#stream = null;
+  }
+
+  /** After a reconnect: exchange state vectors both ways (PROTOCOL.md §1.4, WIRE-EXTENSIONS "Documents"). */
+  async resume(): Promise<void> {
+    if (this.#closed) return;
+    const params: OpenParams = { path: this.document.path, create: true, schema: this.document.schema, initialJson: null };
+    let opened: { stream: ToolCallStream; state: StateChunk };
+    try {
+      opened = await openStream(this.#host, params, Y.encodeStateVector(this.document.ydoc));
+    } catch (error) {
+      // Lost again: the next session retries. Anything else the app should hear about.
+      if (error instanceof ConveneError && error.code !== 'disconnected' && error.code !== 'disposed') this.document.reportError(error);
+      return;
+    }
+    if (this.#closed) return endQuietly(opened.stream);
+    Y.applyUpdate(this.document.ydoc, opened.state.update);
+    // Without the server's vector (a server without the extension) the whole state goes: always safe.
+    const missing = opened.state.vector ? Y.encodeStateAsUpdate(this.document.ydoc, opened.state.vector) : Y.encodeStateAsUpdate(this.document.ydoc);
+    this.#pending = missing.length > EMPTY_UPDATE_LENGTH ? [missing] : [];
+    this.#attach(opened.stream);
+    this.#kick();
+  }
+
+  /** Resolves once every local change so far was acknowledged by the room (or could not be sent). */
+  async whenSent(): Promise<void> {
+    while (this.#draining) await this.#draining;
+  }
+
+  /** Sends what is pending, then `control close`, and waits for the server's close. */
+  async close(): Promise<void> {
+    await this.whenSent();
+    this.#closed = true;
+    this.document.ydoc.off('update', this.#onUpdate);
+    const stream = this.#stream;
+    this.#stream = null;
+    if (!stream) return;
+    await stream.end().catch(() => {});
+    await this.#reader;
+  }
+
+  readonly #onUpdate = (update: Uint8Array, _origin: unknown, _doc: Y.Doc, transaction: Y.Transaction): void => {
+    // Updates from the room are not echoed back; offline edits wait for `resume`'s diff.
+    if (!transaction.local || this.#closed || !this.#stream) return;
+    this.#pending.push(update);
+    this.#kick();
+  };
+
+  #attach(stream: ToolCallStream): void {
+    this.#stream = stream;
+    this.#reader = this.#read(stream);
+  }
+
+  #kick(): void {
+    if (this.#draining || this.#pending.length === 0) return;
+    this.#draining = (async () => {
+      await null; // `#draining` is assigned before the loop can finish
+      try {
+        while (this.#pending.length > 0) {
+          const stream = this.#stream;
+          if (!stream) {
+            this.#pending = []; // offline: `resume` sends the diff instead
+            break;
+          }
+          const updates = this.#pending.splice(0);
+          try {
+            await stream.send(syncChunk(updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates)));
+          } catch {
+            // The stream failed; `resume` sends everything the server lacks.
+          }
+        }
+      } finally {
+        this.#draining = null;
+      }
+    })();
+  }
+
+  async #read(stream: ToolCallStream): Promise<void> {
+    try {
+      for (;;) {
+        let chunk: Content | null;
+        try {
+          chunk = await stream.next();
+        } catch (error) {
+          if (stream.closed) return; // connection lost or client stopped
+          this.document.reportError(asConveneError(error)); // the room refused one chunk; the stream goes on
+          continue;
+        }
+        if (chunk === null) return;
+        if (chunk.type !== 'binary' || (chunk.headers['kind'] !== 'sync' && chunk.headers['kind'] !== 'state')) continue;
+        try {
+          Y.applyUpdate(this.document.ydoc, decodeSyncPayload(chunk.data));
+        } catch (error) {
+          this.document.reportError(new ProtocolError('the room sent an update this client cannot apply', { cause: error }));
+        }
+      }
+    } finally {
+      if (this.#stream === stream) this.#stream = null;
+    }
+  }
+}
+
+/** Calls `sync.open`, sends `start`, and reads `state`, all under the caller's timeout and signal. */
+async function openStream(
+  host: SyncStreamHost,
+  params: OpenParams,
+  vector: Uint8Array | null,
+  options?: RequestOptions,
+): Promise<{ stream: ToolCallStream; state: StateChunk }> {
+  let stream: ToolCallStream | undefined;
+  let abandoned = false;
+  const start: Content = {
+    type: 'binary',
+    headers: {
+      kind: 'start',
+      path: params.path,
+      create: params.create,
+      vector: vector ? encodeBase64(vector) : null,
+      schema: params.schema?.toJson() ?? null,
+      schema_path: null,
+      initial_json: params.initialJson,
+    },
+    data: new Uint8Array(0),
+  };
+  try {
+    return await withDeadline(options, async () => {
+      const opened = await host.invokeStream({ toolkit: 'sync', tool: 'open' });
+      stream = opened;
+      // The caller gave up (timeout, abort) while we waited: nobody will close this stream but us.
+      const giveUpIfAbandoned = (): void => {
+        if (!abandoned) return;
+        endQuietly(opened);
+        throw new RoomError('aborted', 'sync.open was abandoned');
+      };
+      giveUpIfAbandoned();
+      const sent = opened.send(start);
+      sent.catch(() => {}); // a failure also ends the stream, which `next` reports
+      const first = await opened.next();
+      await sent;
+      giveUpIfAbandoned();
+      return { stream: opened, state: readStateChunk(first, params.path) };
+    });
+  } catch (error) {
+    abandoned = true;
+    if (stream) endQuietly(stream);
+    throw error;
+  }
+}
+
+function endQuietly(stream: ToolCallStream): void {
+  if (!stream.closed) stream.end().catch(() => {});
+}
+
+function asConveneError(error: unknown): ConveneError {
+  return error instanceof ConveneError ? error : new RoomError('internal', String(error));
+}

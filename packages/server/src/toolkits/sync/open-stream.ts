@@ -1,0 +1,104 @@
+import * as Y from 'yjs';
+import {
+  PermissionError,
+  RoomError,
+  decodeBase64,
+  encodeBase64,
+  errorContent,
+  syncReadAllowed,
+  syncWriteAllowed,
+  type Content,
+} from '@convene/protocol';
+import type { ToolCallStream } from '../../tool-call-stream.js';
+import type { ToolContext } from '../../toolkit.js';
+import { documentPaths } from './document-path.js';
+import { extensionSchema, noSchemaError, requestedSchema } from './resolve-schema.js';
+import type { RoomDocuments } from './room-documents.js';
+import type { SyncDocument } from './sync-document.js';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * `sync.open` (PROTOCOL.md §5.2): reads the `start` chunk, answers `state` with the document (or
+ * the diff against the caller's vector) and the schema used, then applies the caller's `sync`
+ * chunks and forwards everyone else's changes until the caller sends `control close`.
+ */
+export async function openDocumentStream(context: ToolContext, stream: ToolCallStream, documents: RoomDocuments): Promise<void> {
+  const start = await stream.expect('start');
+  const headers = start.headers;
+  const { key, wire } = documentPaths(headers['path']);
+  const api = context.participant.claims.api;
+  if (!syncReadAllowed(api, key)) throw new PermissionError(`the token does not allow reading "${key}"`);
+  const canWrite = syncWriteAllowed(api, key);
+  const vector = readVector(headers['vector']);
+  const storage = context.room.storage;
+  const requested = await requestedSchema(storage, headers['schema'], headers['schema_path']);
+  const fallback = requested ?? (await extensionSchema(storage, key));
+  const document = await documents.acquire(key, {
+    create: headers['create'] !== false,
+    mayCreate: canWrite,
+    schema: fallback,
+    json: headers['initial_json'],
+  });
+  let unlisten = (): void => {};
+  try {
+    // The caller's schema wins for its own view; a stored document remembers the one it was made with.
+    const schema = requested ?? document.schema ?? fallback;
+    if (!schema) throw noSchemaError(key);
+    document.schema ??= schema;
+    const update = vector ? Y.encodeStateAsUpdate(document.doc, vector) : Y.encodeStateAsUpdate(document.doc);
+    stream.send({
+      type: 'binary',
+      // `vector` is a Convene extension (docs/WIRE-EXTENSIONS.md): our client diffs its offline edits against it.
+      headers: { kind: 'state', path: wire, schema: schema.json, vector: encodeBase64(Y.encodeStateVector(document.doc)) },
+      data: encoder.encode(encodeBase64(update)),
+    });
+    // This stream's own updates carry `stream` as their origin, so they are not sent back to it.
+    unlisten = document.listen((base64, origin) => {
+      if (origin !== stream) stream.send({ type: 'binary', headers: { kind: 'sync', path: wire }, data: encoder.encode(base64) });
+    });
+    for (let chunk = await stream.next(); chunk !== null; chunk = await stream.next()) {
+      const problem = applyChunk(document, chunk, canWrite, stream);
+      if (problem) stream.send(problem);
+    }
+  } finally {
+    unlisten();
+    documents.release(document);
+  }
+}
+
+/** Applies one request chunk; returns the error chunk to send when it is refused. The stream stays open. */
+function applyChunk(document: SyncDocument, chunk: Content, canWrite: boolean, origin: ToolCallStream): Content | null {
+  if (chunk.type !== 'binary' || chunk.headers['kind'] !== 'sync') {
+    return errorContent('bad_request', 'sync.open takes "sync" chunks after "start"');
+  }
+  if (!canWrite) return errorContent('permission_denied', `the token does not allow writing "${document.path}"`);
+  let update: Uint8Array;
+  try {
+    update = decodeBase64(decoder.decode(chunk.data));
+    // A full decode first: a malformed update is refused before it can touch the document.
+    if (update.length > 0) Y.decodeUpdate(update);
+  } catch {
+    return errorContent('bad_request', 'a "sync" chunk must carry the base64 text of a Yjs update');
+  }
+  if (update.length === 0) return null;
+  try {
+    Y.applyUpdate(document.doc, update, origin);
+  } catch {
+    return errorContent('bad_request', 'the Yjs update could not be applied');
+  }
+  return null;
+}
+
+function readVector(value: unknown): Uint8Array | null {
+  if (value === null || value === undefined || value === '') return null;
+  if (typeof value !== 'string') throw new RoomError('bad_request', '"vector" must be base64 text or null');
+  try {
+    const vector = decodeBase64(value);
+    Y.decodeStateVector(vector);
+    return vector;
+  } catch {
+    throw new RoomError('bad_request', '"vector" is not a base64 Yjs state vector');
+  }
+}
