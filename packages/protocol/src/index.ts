@@ -63,7 +63,7 @@ export { agentsAllows, hostedToolkitAllowed } from './agents-grants.js';
 export type { AgentsOperation } from './agents-grants.js';
 export { datasetListTablesAllowed, datasetTableAllowed } from './database-grants.js';
 export type { DatasetScope, DatasetTableGrant, DatasetOperation } from './database-grants.js';
-export { DATABASE_COLUMN_TYPES, DATABASE_COMPARISONS, DATABASE_IDENTIFIER, DATABASE_LIMITS } from './database-filter.js';
+export { DATABASE_CHANGED, DATABASE_COLUMN_TYPES, DATABASE_COMPARISONS, DATABASE_IDENTIFIER, DATABASE_LIMITS } from './database-filter.js';
 export type {
   DatabaseColumnType,
   DatabaseValue,
