@@ -58,3 +58,6 @@ export { formatBytes } from './components/format-bytes.js';
 export { formatTime } from './components/format-time.js';
 export { initials } from './components/initials.js';
 export { thinkingText, typingText } from './components/typing-text.js';
+export { useToolkits } from './hooks/use-toolkits.js';
+export { useHostedToolkit } from './hooks/use-hosted-toolkit.js';
+export type { HostedToolkitStatus } from './hooks/use-hosted-toolkit.js';
