@@ -73,11 +73,15 @@ export async function pumpUpload(
   let sent = 0;
   let ended = false;
   try {
-    for (let chunk = await stream.next(); chunk !== null; chunk = await stream.next()) {
+    let pending = stream.next();
+    for (let chunk = await pending; chunk !== null; chunk = await pending) {
       if (signal.aborted) throw signal.reason;
       const size = pullSize(chunk);
+      // Listen for the server while the source is read: an error chunk or a dropped connection
+      // must end the upload even if the source never yields again.
+      pending = stream.next();
       if (ended) continue; // a pull after our close: the server will close too
-      const data = await reader.read(size);
+      const data = await Promise.race([reader.read(size), pending.then(() => Promise.reject(unexpectedChunk()))]);
       if (data === null) {
         ended = true;
         await stream.end();
@@ -89,7 +93,8 @@ export async function pumpUpload(
     }
   } finally {
     signal.removeEventListener('abort', onAbort);
-    await reader.close().catch(() => {});
+    // Not awaited: a source stuck in a read cannot finish until that read returns.
+    void reader.close().catch(() => {});
     if (!ended) {
       // Failed midway (source error, abort, server error): a plain close would commit what was
       // sent, so cancel first. The server keeps a stream until our input ends, so end it too.
@@ -97,6 +102,10 @@ export async function pumpUpload(
       await stream.end().catch(() => {});
     }
   }
+}
+
+function unexpectedChunk(): RoomError {
+  return new RoomError('protocol_error', 'storage.upload: the server answered before it was sent data');
 }
 
 function pullSize(chunk: Content): number {
