@@ -73,3 +73,25 @@ export {
   ProtocolError,
 } from '@convene/protocol';
 export type { Content, ErrorCode } from '@convene/protocol';
+export { DatabaseClient } from './database-client.js';
+export type { DatabaseHost } from './database-client.js';
+export type {
+  CreateTableOptions,
+  DropTableOptions,
+  SelectOptions,
+  DatabaseChange,
+  DatabaseColumnInfo,
+  DatabaseEvents,
+} from './database/database-types.js';
+export type {
+  DatabaseColumn,
+  DatabaseColumnType,
+  DatabaseColumnCondition,
+  DatabaseComparison,
+  DatabaseCreateMode,
+  DatabaseFilter,
+  DatabaseOperation,
+  DatabaseOrderBy,
+  DatabaseRow,
+  DatabaseValue,
+} from '@convene/protocol';

@@ -17,6 +17,7 @@ import type { TransportFactory } from './transport.js';
 import { webSocketTransport } from './web-socket-transport.js';
 import { AgentsClient } from './agents-client.js';
 import { StorageClient } from './storage-client.js';
+import { DatabaseClient } from './database-client.js';
 import { SyncClient } from './sync/sync-client.js';
 import type { ToolCallStream } from './tool-call-stream.js';
 import { ToolCallStreams, type StreamInvokeRequest } from './tool-call-streams.js';
@@ -84,6 +85,8 @@ export class RoomClient implements RoomHost {
   readonly storage: StorageClient;
   /** Shared documents (Yjs), merged across reconnects. */
   readonly sync: SyncClient;
+  /** The room's tables: create, insert, select with structured filters, and change events. */
+  readonly database: DatabaseClient;
   readonly localParticipant: LocalParticipant;
   /** The key behind this client's stable participant id. */
   readonly resumeKey: string;
@@ -140,6 +143,7 @@ export class RoomClient implements RoomHost {
     this.agents = new AgentsClient(this, this);
     this.storage = new StorageClient(this);
     this.sync = new SyncClient(this);
+    this.database = new DatabaseClient(this);
   }
 
   get status(): RoomStatus {

@@ -6,6 +6,7 @@ import type { Limits } from '@convene/protocol';
 import { tokenSubprotocol } from './auth/extract-token.js';
 import { silentLogger, type Logger } from './logger.js';
 import { RoomServer } from './room-server.js';
+import { createDatabase, type DatabaseOptions } from './database/create-database.js';
 import type { ConnectRequest } from './server-socket.js';
 import type { Toolkit } from './toolkit.js';
 import type { StorageBackend } from './storage/storage-backend.js';
@@ -23,6 +24,11 @@ export interface CreateRoomServerOptions {
   secret: string;
   /** Where rooms keep their data (storage, database); created if missing. */
   dataDir?: string;
+  /**
+   * Room database engine: PostgreSQL when `url` (or env `DATABASE_URL`) is set, else embedded PGlite
+   * in `<dataDir>/database` (in memory without a dataDir). `backend: 'pglite'` ignores DATABASE_URL.
+   */
+  database?: DatabaseOptions;
   limits?: Partial<Limits>;
   logger?: Logger;
   roomReleaseGraceMs?: number;
@@ -63,6 +69,7 @@ export async function createRoomServer(options: CreateRoomServerOptions): Promis
   const storage = options.storage ?? (options.dataDir ? new FilesystemStorageBackend(options.dataDir) : new MemoryStorageBackend());
   const core = new RoomServer({
     secret: options.secret,
+    database: createDatabase({ database: options.database, dataDir: options.dataDir }),
     logger,
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.roomReleaseGraceMs !== undefined ? { roomReleaseGraceMs: options.roomReleaseGraceMs } : {}),

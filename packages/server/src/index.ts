@@ -10,3 +10,8 @@ export type { Participant } from './participant.js';
 export { wsServerSocket } from './ws-socket.js';
 export { consoleLogger, silentLogger } from './logger.js';
 export type { Logger } from './logger.js';
+export { createDatabase } from './database/create-database.js';
+export type { DatabaseOptions } from './database/create-database.js';
+export { PgliteDatabase } from './database/pglite-database.js';
+export { PostgresDatabase } from './database/postgres-database.js';
+export type { Database, Queryable, QueryResult } from './database/database.js';

@@ -19,6 +19,9 @@ import type { Toolkit } from './toolkit.js';
 import { MemoryStorageBackend } from './storage/memory-storage.js';
 import type { StorageBackend } from './storage/storage-backend.js';
 import { messagingToolkit } from './toolkits/messaging/messaging-toolkit.js';
+import type { Database } from './database/database.js';
+import { PgliteDatabase } from './database/pglite-database.js';
+import { createDatabaseToolkit } from './toolkits/database/database-toolkit.js';
 import { createStorageToolkit } from './toolkits/storage/storage-toolkit.js';
 import { DownloadTokens } from './storage/download-token.js';
 import { createSyncToolkit, type SyncToolkitOptions } from './toolkits/sync/sync-toolkit.js';
@@ -26,6 +29,8 @@ import { createSyncToolkit, type SyncToolkitOptions } from './toolkits/sync/sync
 export interface RoomServerOptions {
   /** HS256 secret participant tokens are signed with. */
   secret: string;
+  /** Engine of the room database API (default: in-memory PGlite, started on first use); closed on shutdown. */
+  database?: Database;
   limits?: Partial<Limits>;
   logger?: Logger;
   /** How long an empty room lives on before it is released. */
@@ -57,6 +62,7 @@ export class RoomServer {
   readonly #key: Uint8Array;
   readonly #logger: Logger;
   readonly #router: ToolRouter;
+  readonly #database: Database;
   readonly #rooms: RoomRegistry;
   readonly #connections = new Set<Connection>();
   #closing = false;
@@ -68,6 +74,8 @@ export class RoomServer {
     this.#logger = options.logger ?? silentLogger;
     this.#router = new ToolRouter(this.#logger);
     this.#router.register(messagingToolkit);
+    this.#database = options.database ?? new PgliteDatabase();
+    this.#router.register(createDatabaseToolkit(this.#database));
     this.#router.register(createStorageToolkit({ tokens: new DownloadTokens(options.secret), maxUploadBytes: options.maxUploadBytes, maxMessageBytes: this.limits.maxMessageBytes }));
     this.#router.register(createSyncToolkit({ ...options.sync, logger: this.#logger }));
     for (const toolkit of options.toolkits ?? []) this.#router.register(toolkit);
@@ -153,6 +161,7 @@ export class RoomServer {
       connection.close(CloseCode.GoingAway, 'server_shutdown', 'server shutting down');
     }
     await this.#rooms.releaseAll();
+    await this.#database.close();
   }
 }
 

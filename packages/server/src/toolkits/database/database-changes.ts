@@ -1,0 +1,19 @@
+import { DATABASE_CHANGED, encodeMessage, pack, type DatabaseChangedEvent } from '@convene/protocol';
+import type { Room } from '../../room.js';
+
+/**
+ * Sends `database.changed` to every participant of the room, the author included (its own
+ * client learns of changes made by its other tabs the same way). Encoded once for everyone.
+ */
+export class DatabaseChanges {
+  /** Push ids come from one counter: clients ignore ids of pushes (PROTOCOL.md §2). */
+  #pushId = 0;
+
+  publish(room: Room, event: DatabaseChangedEvent): void {
+    let frames: Uint8Array[] | null = null;
+    for (const participant of room.participants()) {
+      frames ??= encodeMessage({ id: this.#pushId++, type: DATABASE_CHANGED, data: pack(event) });
+      participant.connection.sendFrames(frames);
+    }
+  }
+}
