@@ -21,6 +21,8 @@ import { getAttribute, getAttributes, setAttribute } from './xml-attributes.js';
 export class MeshElement {
   readonly document: MeshDocument;
   readonly tagName: string;
+  /** The `$id` attribute (null for the root). Kept after a deletion, which clears attributes. */
+  readonly id: string | null;
   readonly #y: Y.XmlElement;
 
   /** @internal Use `document.root` and the navigation methods. */
@@ -28,13 +30,10 @@ export class MeshElement {
     this.document = document;
     this.#y = element;
     this.tagName = tagName;
+    const id = getAttribute(element, '$id');
+    this.id = typeof id === 'string' ? id : null;
   }
 
-  /** The `$id` attribute; null for the root. */
-  get id(): string | null {
-    const id = getAttribute(this.#y, '$id');
-    return typeof id === 'string' ? id : null;
-  }
 
   get elementType(): ElementType {
     return this.document.schema.element(this.tagName);
@@ -120,6 +119,7 @@ export class MeshElement {
 
   /** This element or a descendant with the given `$id`. */
   getElementById(id: string): MeshElement | null {
+    if (typeof id !== 'string') return null;
     if (this.id === id) return this;
     for (const node of this.#y.createTreeWalker((n) => n instanceof Y.XmlElement && getAttribute(n, '$id') === id)) {
       return this.document.elementFor(node as Y.XmlElement);
