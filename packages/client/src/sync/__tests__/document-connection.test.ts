@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { ConnectionError, EMPTY_CONTENT, contentFromWire, decodeBase64, encodeBase64, unpackObject, type Content, type ConveneError } from '@convene/protocol';
+import { ToolCallStream } from '../../tool-call-stream.js';
+import { DocumentConnection } from '../document-connection.js';
+import { ChildProperty, ElementType, ValueProperty } from '../element-type.js';
+import { MeshSchema } from '../mesh-schema.js';
+
+const schema = new MeshSchema({
+  rootTagName: 'doc',
+  elements: [
+    new ElementType({ tagName: 'doc', properties: [new ChildProperty({ name: 'children', childTagNames: ['item'] })] }),
+    new ElementType({ tagName: 'item', properties: [new ValueProperty({ name: 'label', type: 'string' })] }),
+  ],
+});
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** A real ToolCallStream whose request chunks are recorded and acknowledged only when the test says so. */
+function scriptedStream() {
+  const sent: Content[] = [];
+  const acks: (() => void)[] = [];
+  const stream = new ToolCallStream('call', (data) => {
+    const { header, payload } = unpackObject(data);
+    sent.push(contentFromWire(header['chunk'], payload));
+    return new Promise<Content>((resolve) => acks.push(() => resolve(EMPTY_CONTENT)));
+  }, () => {});
+  const ackAll = async () => {
+    await new Promise((r) => setTimeout(r, 0));
+    while (acks.length > 0) {
+      acks.shift()!();
+      await new Promise((r) => setTimeout(r, 0));
+    }
+  };
+  const state = (server: Y.Doc, vector?: Uint8Array) =>
+    stream.receive({
+      type: 'binary',
+      headers: { kind: 'state', path: 'p.doc', schema: schema.toJson(), vector: encodeBase64(Y.encodeStateVector(server)) },
+      data: encoder.encode(encodeBase64(vector ? Y.encodeStateAsUpdate(server, vector) : Y.encodeStateAsUpdate(server))),
+    });
+  return { stream, sent, ackAll, state };
+}
+
+const updateOf = (chunk: Content): Uint8Array => decodeBase64(decoder.decode((chunk as { data: Uint8Array }).data));
+const labels = (doc: Y.Doc) => (doc.get('xml', Y.XmlElement).toArray() as Y.XmlElement[]).map((e) => e.getAttribute('label')).sort();
+
+/** Opens against scripted streams: `open` takes the first, each `resume` the next. */
+async function openWith(script: ReturnType<typeof scriptedStream>, server: Y.Doc, later: ReturnType<typeof scriptedStream>[] = []) {
+  const streams = [script, ...later].map((s) => s.stream);
+  const opening = DocumentConnection.open({ invokeStream: async () => streams.shift()! }, { path: 'p.doc', create: true, schema, initialJson: null });
+  await new Promise((r) => setTimeout(r, 0));
+  script.state(server);
+  await script.ackAll();
+  return opening;
+}
+
+describe('DocumentConnection', () => {
+  it('sends start first, then each transaction; merges what piles up behind an unacknowledged chunk', async () => {
+    const script = scriptedStream();
+    const connection = await openWith(script, new Y.Doc());
+    expect(script.sent[0]).toMatchObject({ type: 'binary', headers: { kind: 'start', path: 'p.doc', create: true, vector: null, schema: schema.toJson(), schema_path: null, initial_json: null } });
+    const root = connection.document.root;
+    root.createChildElement('item', { label: '1' });
+    await new Promise((r) => setTimeout(r, 0));
+    root.createChildElement('item', { label: '2' });
+    root.createChildElement('item', { label: '3' });
+    root.createChildElement('item', { label: '4' });
+    await script.ackAll();
+    await connection.whenSent();
+    const syncs = script.sent.slice(1);
+    expect(syncs.map((c) => (c as { headers: unknown }).headers)).toEqual([{ kind: 'sync' }, { kind: 'sync' }]);
+    const server = new Y.Doc();
+    for (const chunk of syncs) Y.applyUpdate(server, updateOf(chunk));
+    expect(labels(server)).toEqual(['1', '2', '3', '4']);
+  });
+
+  it('applies the room\'s updates without echoing them, and reports refused chunks without stopping', async () => {
+    const script = scriptedStream();
+    const connection = await openWith(script, new Y.Doc());
+    const errors: ConveneError[] = [];
+    connection.document.on('error', (e) => errors.push(e));
+    const other = new Y.Doc();
+    const item = new Y.XmlElement('item');
+    item.setAttribute('label', 'remote');
+    other.get('xml', Y.XmlElement).push([item]);
+    script.stream.receive({ type: 'error', text: 'no writing here', code: 403 });
+    script.stream.receive({ type: 'binary', headers: { kind: 'sync', path: 'p.doc' }, data: encoder.encode(encodeBase64(Y.encodeStateAsUpdate(other))) });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(labels(connection.document.ydoc)).toEqual(['remote']);
+    expect(script.sent).toHaveLength(1); // only `start`
+    expect(errors.map((e) => e.code)).toEqual(['permission_denied']);
+  });
+
+  it('after a reconnect, re-opens with its vector and sends exactly what the server lacks', async () => {
+    const server = new Y.Doc();
+    const first = scriptedStream();
+    const second = scriptedStream();
+    const connection = await openWith(first, server, [second]);
+    connection.document.root.createChildElement('item', { label: 'synced' });
+    await first.ackAll();
+    Y.applyUpdate(server, updateOf(first.sent[1]!));
+    first.stream.fail(new ConnectionError('disconnected', 'gone', { terminal: false }));
+    connection.suspend();
+    connection.document.root.createChildElement('item', { label: 'offline' });
+    // Meanwhile someone else edited on the server.
+    const peer = new Y.Doc();
+    Y.applyUpdate(peer, Y.encodeStateAsUpdate(server));
+    const theirs = new Y.XmlElement('item');
+    theirs.setAttribute('label', 'theirs');
+    peer.get('xml', Y.XmlElement).push([theirs]);
+    Y.applyUpdate(server, Y.encodeStateAsUpdate(peer));
+
+    const resumed = connection.resume();
+    await new Promise((r) => setTimeout(r, 0));
+    const start = second.sent[0] as { headers: { kind: string; vector: string; schema: unknown } };
+    expect(start.headers).toMatchObject({ kind: 'start', schema: schema.toJson() });
+    second.state(server, decodeBase64(start.headers.vector));
+    await second.ackAll();
+    await resumed;
+    await second.ackAll();
+    await connection.whenSent();
+    expect(labels(connection.document.ydoc)).toEqual(['offline', 'synced', 'theirs']);
+    // One chunk with the offline edit; what the server sent is not echoed.
+    expect(second.sent).toHaveLength(2);
+    Y.applyUpdate(server, updateOf(second.sent[1]!));
+    expect(labels(server)).toEqual(['offline', 'synced', 'theirs']);
+    expect(decoder.decode(updateOf(second.sent[1]!))).not.toContain('theirs');
+  });
+
+  it('sends pending edits before control close when closed', async () => {
+    const script = scriptedStream();
+    const connection = await openWith(script, new Y.Doc());
+    connection.document.root.createChildElement('item', { label: 'last' });
+    const closing = connection.close();
+    await script.ackAll();
+    await new Promise((r) => setTimeout(r, 0));
+    await script.ackAll();
+    script.stream.receive({ type: 'control', method: 'close', statusCode: 1000 });
+    await closing;
+    expect(script.sent.map((c) => (c.type === 'binary' ? c.headers['kind'] : `${c.type}:${(c as { method: string }).method}`))).toEqual(['start', 'sync', 'control:close']);
+  });
+});
