@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { RoomError, SchemaError, type RoomClient } from '@convene/client';
+import { RoomError, SchemaError, type ElementJson, type RoomClient } from '@convene/client';
 import type { RunningRoomServer } from '@convene/server';
 import { conveneClient } from './support/convene.js';
 import { startServer } from './support/server.js';
@@ -75,7 +75,7 @@ describe('room.sync with two Convene clients', () => {
   it('fills a new document from initialJson and sync.create, in the MeshAgent JSON shape', async () => {
     const alice = await join('alice');
     const schema = listSchema();
-    const initialJson = { doc: { title: 'Groceries', children: [{ item: { label: 'eggs', children: [{ item: { label: 'brown' } }] } }, { text: { $text: 'notes' } }] } };
+    const initialJson: ElementJson = { doc: { title: 'Groceries', children: [{ item: { label: 'eggs', children: [{ item: { label: 'brown' } }] } }, { text: { $text: 'notes' } }] } };
     const doc = await alice.sync.open('g.doc', { schema, initialJson });
     expect(doc.toJson()).toEqual({ doc: { title: 'Groceries', children: [{ item: { label: 'eggs', children: [{ item: { label: 'brown', children: [] } }] } }, { text: {} }] } });
     expect(doc.snapshot).toMatchObject({ doc: { children: [{ item: { label: 'eggs' } }, { text: { $text: 'notes' } }] } });

@@ -52,7 +52,7 @@ describe('documents across reconnects', () => {
 
     // Cut alice off and keep her off until the gate opens.
     offline = new Promise<void>((resolve) => (goOnline = resolve));
-    server.core.room('docs')!.participant(alice.localParticipant.id)!.connection.close(CloseCode.TryAgainLater, 'server_shutdown', 'test');
+    server.core.room('docs')!.participant(alice.localParticipant.id!)!.connection.close(CloseCode.TryAgainLater, 'server_shutdown', 'test');
     await until(() => alice.status, (s) => s === 'reconnecting' || s === 'authorizing');
     for (let i = 0; i < 5; i++) a.root.createChildElement('item', { label: `offline-a${i}` });
     a.root.getChildren()[0]!.setAttribute('done', true);
@@ -110,7 +110,7 @@ describe('documents across reconnects', () => {
     const alice = client(server.url, 'alice');
     await alice.start();
     const opening = alice.sync.open('late.doc', { schema: listSchema() });
-    server.core.room('docs')!.participant(alice.localParticipant.id)!.connection.close(CloseCode.TryAgainLater, 'server_shutdown', 'test');
+    server.core.room('docs')!.participant(alice.localParticipant.id!)!.connection.close(CloseCode.TryAgainLater, 'server_shutdown', 'test');
     const outcome = await opening.then(() => 'opened', (e: unknown) => e);
     // Either the open won the race or it failed with a typed error; both leave the client usable.
     if (outcome !== 'opened') expect(outcome).toMatchObject({ code: expect.any(String) });

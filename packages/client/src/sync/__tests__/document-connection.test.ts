@@ -112,7 +112,7 @@ describe('DocumentConnection', () => {
 
     const resumed = connection.resume();
     await new Promise((r) => setTimeout(r, 0));
-    const start = second.sent[0] as { headers: { kind: string; vector: string; schema: unknown } };
+    const start = second.sent[0] as unknown as { headers: { kind: string; vector: string; schema: unknown } };
     expect(start.headers).toMatchObject({ kind: 'start', schema: schema.toJson() });
     second.state(server, decodeBase64(start.headers.vector));
     await second.ackAll();
