@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DatabaseChange, RoomClient } from '@convene/client';
+import type { DatabaseChange, DatabaseFilter, RoomClient } from '@convene/client';
 import type { RunningRoomServer } from '@convene/server';
 import { DATABASE_BACKENDS, freshRoom, joinRoom } from './support/database.js';
 import { eventually } from './support/meshagent.js';
@@ -18,7 +18,9 @@ for (const backend of DATABASE_BACKENDS) {
       room = freshRoom();
       alice = await joinRoom(server, room, 'alice');
       clients.push(alice);
-    });
+      // The engine starts on first use (PGlite: seconds); pay for it here, not in the first test.
+      await alice.database.listTables();
+    }, 120_000);
 
     afterAll(async () => {
       for (const client of clients) client.dispose();
@@ -73,7 +75,7 @@ for (const backend of DATABASE_BACKENDS) {
 
     it('supports every filter operator', async () => {
       await people('ops');
-      const find = async (where: object) => ids(await alice.database.select('ops', { where, orderBy: [{ column: 'id' }] }));
+      const find = async (where: DatabaseFilter) => ids(await alice.database.select('ops', { where, orderBy: [{ column: 'id' }] }));
       expect(await find({ age: 25 })).toEqual([2, 5]);
       expect(await find({ age: { eq: 25 } })).toEqual([2, 5]);
       expect(await find({ age: null })).toEqual([3]);
@@ -98,7 +100,7 @@ for (const backend of DATABASE_BACKENDS) {
 
     it('nests and, or and not', async () => {
       await people('logic');
-      const find = async (where: object) => ids(await alice.database.select('logic', { where, orderBy: [{ column: 'id' }] }));
+      const find = async (where: DatabaseFilter) => ids(await alice.database.select('logic', { where, orderBy: [{ column: 'id' }] }));
       expect(await find({ or: [{ age: 25 }, { name: 'Ada' }] })).toEqual([1, 2, 5]);
       expect(await find({ and: [{ age: { gte: 25 } }, { active: true }] })).toEqual([1, 5]);
       expect(await find({ not: { age: 25 } })).toEqual([1, 3, 4]);

@@ -109,4 +109,6 @@ export const DATABASE_LIMITS = Object.freeze({
   orderByColumns: 8,
   /** UTF-8 bytes of one text value (PostgreSQL itself allows 1 GB). */
   maxTextBytes: 1_048_576,
+  /** JSON size of one `select` answer; more is refused with `payload_too_large` (use `limit`/`columns`). */
+  maxResultBytes: 8 * 1024 * 1024,
 });

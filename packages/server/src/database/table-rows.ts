@@ -1,4 +1,4 @@
-import { RoomError, type DatabaseRow } from '@convene/protocol';
+import { DATABASE_LIMITS, RoomError, type DatabaseRow } from '@convene/protocol';
 import { fromDatabase, toParam, type ColumnInfo } from './column-types.js';
 import type { Queryable } from './database.js';
 import { SqlParams, compileFilter, truncate } from './filter-compiler.js';
@@ -78,9 +78,15 @@ export async function selectRows(tx: Queryable, target: string, columns: Columns
   if (order.length > 0) sql += ` ORDER BY ${order.join(', ')}`;
   sql += ` LIMIT ${params.add(request.limit)}::bigint OFFSET ${params.add(request.offset)}::bigint`;
   const { rows } = await tx.query(sql, params.values);
+  let bytes = 0;
   return rows.map((row) => {
     const out: DatabaseRow = {};
     for (const info of selected) out[info.name] = fromDatabase(info.type, row[info.name]);
+    // Characters, not bytes: close enough to keep an answer well inside a client's message limit.
+    bytes += JSON.stringify(out).length;
+    if (bytes > DATABASE_LIMITS.maxResultBytes) {
+      throw new RoomError('payload_too_large', `the rows exceed ${DATABASE_LIMITS.maxResultBytes} bytes: select fewer rows or columns`);
+    }
     return out;
   });
 }
