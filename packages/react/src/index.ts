@@ -17,6 +17,8 @@ export { useMessages } from './hooks/use-messages.js';
 export type { MessageFilter, MessagesResult } from './hooks/use-messages.js';
 export { useTyping } from './hooks/use-typing.js';
 export type { TypingResult } from './hooks/use-typing.js';
+export { useDocument } from './hooks/use-document.js';
+export type { UseDocumentOptions, DocumentResult, DocumentStatus } from './hooks/use-document.js';
 export type {
   ChatMessage,
   MessageState,
