@@ -46,7 +46,11 @@ export async function openDocumentStream(context: ToolContext, stream: ToolCallS
     // The caller's schema wins for its own view; a stored document remembers the one it was made with.
     const schema = requested ?? document.schema ?? fallback;
     if (!schema) throw noSchemaError(key);
-    document.schema ??= schema;
+    if (!document.schema) {
+      // A document stored without a schema remembers the first one it is opened with.
+      document.schema = schema;
+      document.markDirty();
+    }
     const update = vector ? Y.encodeStateAsUpdate(document.doc, vector) : Y.encodeStateAsUpdate(document.doc);
     stream.send({
       type: 'binary',
