@@ -16,8 +16,8 @@ const PIECE = 1024 * 1024;
 /** Live growth allowed while 50 MiB pass through client and server, both in this process. */
 const BOUND = 20 * 1024 * 1024;
 
-// Vitest's workers run without --expose-gc; this is the documented V8 way to get `gc` anyway,
-// so "before" and "after" are measured on a collected heap rather than on leftover garbage.
+// Vitest's workers run without --expose-gc; V8 accepts the flag at run time and a new context
+// then sees `gc`, so "before" and "after" are measured on a collected heap, not on leftover garbage.
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 

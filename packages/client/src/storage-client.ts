@@ -174,14 +174,10 @@ export class StorageClient {
       try {
         stream = await this.#host.invokeStream({ toolkit: 'storage', tool: 'upload' }, { signal });
       } catch (error) {
-        await reader.close().catch(() => {});
+        void reader.close().catch(() => {});
         throw error;
       }
-      await stream.send(start, { signal }).catch(async (error: unknown) => {
-        await reader.close().catch(() => {});
-        throw error;
-      });
-      await pumpUpload(stream, reader, { signal, total: size, onProgress: uploadOptions.onProgress });
+      await pumpUpload(stream, reader, start, { signal, total: size, onProgress: uploadOptions.onProgress });
     });
   }
 

@@ -56,14 +56,16 @@ export class PulledReader {
 }
 
 /**
- * Runs the caller's side of `storage.upload` after `start` was sent (PROTOCOL.md §5.3): answers
- * each `pull` with one `data` chunk, ends the input when the source runs dry, and returns when the
- * server closes (after committing). An `error` chunk rejects with its typed error. If `signal`
- * aborts, an `abort` chunk tells the server to drop the upload (WIRE-EXTENSIONS.md).
+ * Runs the caller's side of `storage.upload` on an open stream (PROTOCOL.md §5.3): sends `start`,
+ * answers each `pull` with one `data` chunk, ends the input when the source runs dry, and returns
+ * when the server closes (after committing). An `error` chunk rejects with its typed error. If
+ * `signal` aborts or anything fails, an `abort` chunk tells the server to drop the upload
+ * (WIRE-EXTENSIONS.md) and the stream is ended either way.
  */
 export async function pumpUpload(
   stream: ToolCallStream,
   reader: PulledReader,
+  start: Content,
   options: { signal: AbortSignal; total: number | null; onProgress?: ((progress: UploadProgress) => void) | undefined },
 ): Promise<void> {
   const { signal, total, onProgress } = options;
@@ -73,6 +75,7 @@ export async function pumpUpload(
   let sent = 0;
   let ended = false;
   try {
+    await stream.send(start, { signal });
     let pending = stream.next();
     for (let chunk = await pending; chunk !== null; chunk = await pending) {
       if (signal.aborted) throw signal.reason;
