@@ -184,6 +184,18 @@ for (const backend of DATABASE_BACKENDS) {
       expect(await bob.database.count('shared_name')).toBe(2);
     });
 
+    it('serves concurrent requests from several participants', async () => {
+      const dave = await joinRoom(server, room, 'dave');
+      clients.push(dave);
+      await alice.database.createTable('busy', [{ name: 'who', type: 'text' }, { name: 'n', type: 'integer' }]);
+      const writes = Array.from({ length: 40 }, (_, n) => (n % 2 === 0 ? alice : dave).database.insert('busy', [{ who: n % 2 === 0 ? 'alice' : 'dave', n }]));
+      const reads = Array.from({ length: 10 }, () => dave.database.count('busy'));
+      expect(await Promise.all(writes)).toEqual(Array(40).fill(1));
+      for (const seen of await Promise.all(reads)) expect(seen).toBeLessThanOrEqual(40);
+      expect(await alice.database.count('busy', { who: 'dave' })).toBe(20);
+      expect((await dave.database.select('busy', { columns: ['n'], orderBy: [{ column: 'n', direction: 'desc' }], limit: 1 }))[0]).toEqual({ n: 39 });
+    });
+
     it('tells every participant about changes with database.changed', async () => {
       const carol = await joinRoom(server, room, 'carol');
       clients.push(carol);
