@@ -120,9 +120,9 @@ describe('MeshAgent 0.39.9 storage conformance', () => {
     const updated: Mesh.FileUpdatedEvent[] = [];
     const moved: Mesh.FileMovedEvent[] = [];
     const deleted: Mesh.FileDeletedEvent[] = [];
-    official.storage.on('file.updated', (e: Mesh.FileUpdatedEvent) => updated.push(e));
-    official.storage.on('file.moved', (e: Mesh.FileMovedEvent) => moved.push(e));
-    official.storage.on('file.deleted', (e: Mesh.FileDeletedEvent) => deleted.push(e));
+    official.storage.on('file.updated', (e) => updated.push(e as Mesh.FileUpdatedEvent));
+    official.storage.on('file.moved', (e) => moved.push(e as Mesh.FileMovedEvent));
+    official.storage.on('file.deleted', (e) => deleted.push(e as Mesh.FileDeletedEvent));
     await convene.storage.upload('e.txt', new TextEncoder().encode('e'));
     await convene.storage.move('e.txt', 'f.txt');
     await convene.storage.delete('f.txt');

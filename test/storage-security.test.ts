@@ -239,7 +239,7 @@ function binary(headers: Record<string, unknown>, data = new Uint8Array()): Cont
 
 async function sendChunk(raw: RawClient, toolCallId: string, chunk: Content): Promise<void> {
   const header: Record<string, unknown> = { type: chunk.type };
-  let payload = new Uint8Array();
+  let payload: Uint8Array = new Uint8Array();
   if (chunk.type === 'binary') {
     header['headers'] = chunk.headers;
     payload = chunk.data;
