@@ -166,6 +166,8 @@ for (const backend of DATABASE_BACKENDS) {
       expect(await alice.database.count('typed', { at: { gt: '2024-02-29T22:00:00Z' } })).toBe(1);
       expect(await alice.database.count('typed', { doc: { eq: [1, 2, 3] } })).toBe(1);
       expect(await alice.database.count('typed', { doc })).toBe(1);
+      expect(await alice.database.insert('typed', [{}])).toBe(1); // every column from its default
+      expect(await alice.database.count('typed', { note: "it's \\ fine", doc: null })).toBe(1);
       await expect(alice.database.insert('typed', [{ id: 'not-a-uuid' }])).rejects.toMatchObject({ code: 'bad_request', message: expect.stringContaining('rows[0].id') });
       await expect(alice.database.insert('typed', [{ at: '2024-03-01T10:00:00' }])).rejects.toMatchObject({ code: 'bad_request', message: expect.stringContaining('rows[0].at') });
     });
@@ -201,6 +203,10 @@ for (const backend of DATABASE_BACKENDS) {
       clients.push(carol);
       const seen: DatabaseChange[] = [];
       carol.database.on('changed', (change) => seen.push(change));
+      const outsider = await joinRoom(server, freshRoom(), 'outsider');
+      clients.push(outsider);
+      const elsewhere: DatabaseChange[] = [];
+      outsider.database.on('changed', (change) => elsewhere.push(change));
       await alice.database.createTable('events', [{ name: 'n', type: 'integer' }]);
       await alice.database.insert('events', [{ n: 1 }, { n: 2 }]);
       await alice.database.update('events', { n: 99 }, { n: 3 }); // matches nothing: no event
@@ -216,6 +222,7 @@ for (const backend of DATABASE_BACKENDS) {
         { table: 'events', operation: 'delete', count: 2, participantId: from },
         { table: 'events', operation: 'drop', count: 0, participantId: from },
       ]);
+      expect(elsewhere).toEqual([]);
     });
   });
 }
