@@ -1,4 +1,4 @@
-import { ConveneError, ProtocolError, RoomError, encodeBase64, type Content } from '@convene/protocol';
+import { ConnectionError, ConveneError, ProtocolError, RoomError, encodeBase64, type Content } from '@convene/protocol';
 import * as Y from 'yjs';
 import { withDeadline } from '../deadline.js';
 import type { RequestOptions } from '../request-options.js';
@@ -74,8 +74,8 @@ export class DocumentConnection {
     try {
       opened = await openStream(this.#host, params, Y.encodeStateVector(this.document.ydoc));
     } catch (error) {
-      // Lost again: the next session retries. Anything else the app should hear about.
-      if (error instanceof ConveneError && error.code !== 'disconnected' && error.code !== 'disposed') this.document.reportError(error);
+      // Lost again: the next session retries. Anything else (a grant revoked…) the app should hear about.
+      if (!(error instanceof ConnectionError)) this.document.reportError(asConveneError(error));
       return;
     }
     if (this.#closed) return endQuietly(opened.stream);

@@ -84,7 +84,12 @@ export class ChildProperty {
 
 export type ElementProperty = ValueProperty | ChildProperty;
 
-/** One element of a MeshSchema: its tag, attributes and at most one child property. */
+/**
+ * One element of a MeshSchema: its tag, attributes and at most one child property.
+ *
+ * @example
+ * new ElementType({ tagName: 'item', properties: [new ValueProperty({ name: 'label', type: 'string' })] });
+ */
 export class ElementType {
   readonly tagName: string;
   readonly description: string | undefined;

@@ -57,7 +57,10 @@ export class SyncClient {
     });
   }
 
-  /** Opens (or shares) the document at `path`; rejects with the room's typed error. */
+  /**
+   * Opens the document at `path`, or shares it if it is already open (the first open's options
+   * apply). Rejects with the room's typed error, e.g. `bad_request` when no schema applies.
+   */
   async open(path: string, options: OpenDocumentOptions = {}, requestOptions?: RequestOptions): Promise<MeshDocument> {
     const key = normalizeSyncPath(path);
     if (options.initialJson !== undefined && options.schema) {

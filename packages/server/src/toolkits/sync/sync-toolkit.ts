@@ -31,8 +31,10 @@ export interface SyncToolkitOptions {
  * one per path per room, kept in memory while open and persisted in room storage as
  * `.sync/<path>.yjs` (docs/WIRE-EXTENSIONS.md "Documents").
  *
+ * RoomServer registers one per server; its options come from `RoomServerOptions.sync`.
+ *
  * @example
- * new RoomServer({ secret, toolkits: [] }); // registers createSyncToolkit() itself
+ * const server = await createRoomServer({ secret, dataDir, sync: { persistWindowMs: 500 } });
  */
 export function createSyncToolkit(options: SyncToolkitOptions = {}): Toolkit {
   const windowMs = options.persistWindowMs ?? DEFAULT_SYNC_PERSIST_WINDOW_MS;
