@@ -37,7 +37,11 @@ const json = (value: unknown): Content => ({ type: 'json', json: value });
 /**
  * The `storage` toolkit (PROTOCOL.md §5.3), gated by the `storage` API grant and, for every
  * operation, by its `paths` (read: list, stat, exists, download_url, download; write: upload,
- * delete, move). Changes are pushed to the room as `storage.file.*` events.
+ * delete, move). Changes are pushed to the room as `storage.file.*` events. RoomServer registers
+ * it; the download URLs it hands out are served by `createDownloadRoute` with the same secret.
+ *
+ * @example
+ * router.register(createStorageToolkit({ tokens: new DownloadTokens(secret), maxMessageBytes: limits.maxMessageBytes }));
  */
 export function createStorageToolkit(options: StorageToolkitOptions): Toolkit {
   const events = new StorageEvents();
