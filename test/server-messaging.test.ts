@@ -362,7 +362,7 @@ describe('refused requests', () => {
 
   it('answers an unknown message type with an error __response__ carrying the same id', async () => {
     const alice = await join('alice');
-    for (const type of ['room.nonexistent', 'room.tool_call_response', '__response__', 'x']) {
+    for (const type of ['room.nonexistent', '__response__', 'x']) {
       const id = alice.sendMessage(type, pack({ anything: true }));
       const response = await alice.waitFor((m) => m.type === '__response__' && m.id === id);
       expect(response.header).toMatchObject({ type: 'error', code: 404 });
@@ -372,5 +372,14 @@ describe('refused requests', () => {
     const response = await alice.waitFor((m) => m.type === '__response__' && m.id === id);
     expect(response.header).toMatchObject({ type: 'error' });
     expect(await alice.invoke('messaging', 'enable', {})).toEqual({ type: 'empty' });
+  });
+
+  it('never answers a stray room.tool_call_response: its id is the server\'s, and an answer could settle an unrelated request', async () => {
+    const alice = await join('alice');
+    const before = alice.received.length;
+    alice.sendMessage('room.tool_call_response', pack({ type: 'json', json: {} }));
+    expect(await alice.invoke('messaging', 'enable', {})).toEqual({ type: 'empty' });
+    const answers = alice.received.slice(before).filter((m) => m.type === '__response__' && (m.header as { type?: string }).type === 'error');
+    expect(answers).toEqual([]);
   });
 });
