@@ -157,6 +157,20 @@ describe('storage grants', () => {
     await limited.storage.delete('shared/sub/mine.txt');
   });
 
+  it('keeps the server-owned .sync folder (document state) out of participants\' writes', async () => {
+    const admin = await client('admin-2', { storage: {} });
+    for (const attempt of [
+      () => admin.storage.upload('.sync/notes.yjs', bytes('corrupt')),
+      () => admin.storage.upload('./.sync//x', bytes('corrupt')),
+      () => admin.storage.delete('.sync', { recursive: true }),
+      () => admin.storage.move('public/readme.txt', '.sync/readme.txt'),
+      () => admin.storage.move('.sync', 'elsewhere'),
+    ]) {
+      expect(await attempt().catch((e: unknown) => e)).toMatchObject({ code: 'permission_denied' });
+    }
+    expect(await admin.storage.exists('public/readme.txt')).toBe(true);
+  });
+
   it('refuses a token without the storage API, and hides other rooms', async () => {
     const none = await client('none', { messaging: {} });
     const codes = await everyOperation(none, 'shared/notes.txt', 'public/readme.txt');

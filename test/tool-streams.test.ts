@@ -26,6 +26,12 @@ const textToolkit: Toolkit = {
         throw new ServerRoomError('not_found', 'nothing more to count');
       },
     },
+    // Never reads its input: for the unread-chunk bound.
+    stuck: {
+      async stream() {
+        await new Promise((resolve) => setTimeout(resolve, 60_000).unref());
+      },
+    },
     // Never answers: for connection-loss tests.
     silent: {
       async stream(_context, stream) {
@@ -94,6 +100,22 @@ describe('streaming tool calls', () => {
     const error = await pending;
     expect(error).toBeInstanceOf(ConnectionError);
     expect(await stream.send({ type: 'text', text: 'late' }).catch((e: unknown) => e)).toBeInstanceOf(ConnectionError);
+  });
+
+  it('refuses chunks pushed far ahead of a tool that does not read them, instead of buffering without bound', async () => {
+    const client = await connect();
+    const stream = await client.invokeStream({ toolkit: 'text', tool: 'stuck' });
+    let refused: unknown;
+    for (let i = 0; i < 100 && refused === undefined; i++) {
+      refused = await stream.send({ type: 'text', text: `chunk ${i}` }).then(() => undefined, (e: unknown) => e);
+    }
+    expect(refused).toMatchObject({ code: 'rate_limited' });
+    // The connection is fine.
+    expect(client.status).toBe('connected');
+    const other = await client.invokeStream({ toolkit: 'text', tool: 'upper' });
+    await other.send({ type: 'text', text: 'ok' });
+    await other.end();
+    expect(await other.next()).toEqual({ type: 'text', text: 'OK' });
   });
 
   it('frees the server side of finished streams', async () => {

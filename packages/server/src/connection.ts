@@ -17,6 +17,9 @@ import type { Logger } from './logger.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { ServerSocket } from './server-socket.js';
 
+/** Rate cost of a streaming request chunk relative to any other message. */
+const STREAM_CHUNK_COST = 1 / 16;
+
 /**
  * One socket's protocol state: the frame decoder, the single writer (a message's frames always go
  * out back to back), the server's own id counter and the per-connection rate limit.
@@ -118,7 +121,9 @@ export class Connection {
       return;
     }
     if (message === null) return;
-    if (!this.#rate.take()) {
+    // Stream chunks are pull-driven (the receiving tool asks for each), so they cost a fraction:
+    // a large transfer moves thousands of them without tripping the limit meant for requests.
+    if (!this.#rate.take(message.type === MessageType.ToolCallRequestChunk ? STREAM_CHUNK_COST : 1)) {
       this.#refuseOverRate(message);
       return;
     }

@@ -15,3 +15,6 @@ export type { DatabaseOptions } from './database/create-database.js';
 export { PgliteDatabase } from './database/pglite-database.js';
 export { PostgresDatabase } from './database/postgres-database.js';
 export type { Database, Queryable, QueryResult } from './database/database.js';
+export { MemoryStorageBackend } from './storage/memory-storage.js';
+export { FilesystemStorageBackend } from './storage/filesystem-storage.js';
+export type { StorageBackend, RoomStorage, StorageEntry, StorageWriter } from './storage/storage-backend.js';

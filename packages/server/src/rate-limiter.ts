@@ -16,12 +16,13 @@ export class RateLimiter {
     this.#refilledAt = now();
   }
 
-  take(): boolean {
+  /** Takes `cost` tokens (a fraction for cheap messages); false when the budget is spent. */
+  take(cost = 1): boolean {
     const now = this.now();
     this.#tokens = Math.min(this.#burst, this.#tokens + ((now - this.#refilledAt) / 1000) * this.#rate);
     this.#refilledAt = now;
-    if (this.#tokens >= 1) {
-      this.#tokens -= 1;
+    if (this.#tokens >= cost) {
+      this.#tokens -= cost;
       this.#refused = 0;
       return true;
     }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   CloseCode,
+  ConveneError,
   MessageType,
   ProtocolError,
   RoomError,
@@ -196,7 +197,12 @@ export class Room {
       connection.respond(message.id, errorContent('not_found', `no open tool call "${String(toolCallId)}"`));
       return;
     }
-    stream.push(content);
+    try {
+      stream.push(content);
+    } catch (error) {
+      connection.respond(message.id, errorContent((error as ConveneError).code, (error as Error).message));
+      return;
+    }
     connection.respond(message.id, EMPTY_CONTENT);
     participant.forgetStreamIfDone(stream);
   }

@@ -9,6 +9,9 @@ import {
 } from '@convene/protocol';
 import type { Connection } from './connection.js';
 
+/** Request chunks a stream holds before its tool reads them. */
+const MAX_UNREAD_CHUNKS = 64;
+
 /**
  * One streaming tool call (PROTOCOL.md §4.3): request chunks flow in (`next()`), response chunks
  * flow out (`send()`), and `close()` ends the output with a `control close` chunk. The input ends
@@ -63,9 +66,14 @@ export class ToolCallStream {
       const waiter = this.#waiter;
       this.#waiter = null;
       waiter(content);
-    } else {
-      this.#queue.push(content);
+      return;
     }
+    // Flow control is pull-based; a peer that pushes far ahead of the tool is refused rather
+    // than buffered without bound.
+    if (this.#queue.length >= MAX_UNREAD_CHUNKS) {
+      throw new ConveneError('rate_limited', `more than ${MAX_UNREAD_CHUNKS} unread chunks on tool call "${this.toolCallId}"`);
+    }
+    this.#queue.push(content);
   }
 
   endInput(): void {

@@ -32,6 +32,17 @@ export function normalizeStoragePath(path: unknown): string {
   return segments.join('/');
 }
 
+/**
+ * Folder where the server keeps document state (`.sync/<path>.yjs`). Participants may read it,
+ * but only the server writes there: a stray upload or delete would corrupt a live document.
+ */
+export const SERVER_OWNED_FOLDER = '.sync';
+
+/** True for the server-owned folder and anything inside it. */
+export function isServerOwned(path: string): boolean {
+  return path === SERVER_OWNED_FOLDER || path.startsWith(`${SERVER_OWNED_FOLDER}/`);
+}
+
 /** The last segment of a normalized path (`""` for the root). */
 export function baseName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);

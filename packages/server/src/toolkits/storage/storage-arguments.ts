@@ -9,7 +9,7 @@ import {
 } from '@convene/protocol';
 import type { Participant } from '../../participant.js';
 import type { StorageEntry } from '../../storage/storage-backend.js';
-import { normalizeStoragePath } from '../../storage/storage-path.js';
+import { isServerOwned, normalizeStoragePath } from '../../storage/storage-path.js';
 
 /** The `json` object a unary storage tool takes; anything else is a `bad_request`. */
 export function jsonArguments(input: Content, tool: string): Record<string, unknown> {
@@ -36,11 +36,13 @@ export function requireRead(participant: Participant, path: string): void {
 }
 
 export function requireWrite(participant: Participant, path: string): void {
+  if (isServerOwned(path)) throw serverOwned(path);
   if (!storageWriteAllowed(participant.claims.api, path)) throw denied('write', path);
 }
 
 /** For deletes and moves, which may take a whole folder with them. */
 export function requireTreeWrite(participant: Participant, path: string): void {
+  if (isServerOwned(path)) throw serverOwned(path);
   if (!storageTreeWriteAllowed(participant.claims.api, path)) throw denied('write', path);
 }
 
@@ -53,6 +55,10 @@ export function entryJson(entry: StorageEntry): Record<string, unknown> {
     created_at: entry.createdAt?.toISOString() ?? null,
     updated_at: entry.updatedAt?.toISOString() ?? null,
   };
+}
+
+function serverOwned(path: string): PermissionError {
+  return new PermissionError(`"${path}" holds the server's document state; only the server writes there`);
 }
 
 function denied(access: 'read' | 'write', path: string): PermissionError {

@@ -1,8 +1,9 @@
+import { SERVER_OWNED_FOLDER } from '../../storage/storage-path.js';
 import { isPlainObject, pack, unpackObject } from '@convene/protocol';
 import { normalizeStoragePath } from '../../storage/storage-path.js';
 
 /** Where a document's state lives in room storage: a sidecar, so `<path>` itself stays free. */
-export const SYNC_FOLDER = '.sync';
+export const SYNC_FOLDER = SERVER_OWNED_FOLDER;
 const FORMAT = 'convene.sync';
 const VERSION = 1;
 
