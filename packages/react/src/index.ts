@@ -63,3 +63,8 @@ export { thinkingText, typingText } from './components/typing-text.js';
 export { useToolkits } from './hooks/use-toolkits.js';
 export { useHostedToolkit } from './hooks/use-hosted-toolkit.js';
 export type { HostedToolkitStatus } from './hooks/use-hosted-toolkit.js';
+export { useStorageList } from './hooks/use-storage-list.js';
+export { useFile } from './hooks/use-file.js';
+export { useTable, useTableMutation } from './hooks/use-table.js';
+export type { TableQuery, TableMutation } from './hooks/use-table.js';
+export { roomQueryKeys } from './hooks/use-room-query-key.js';
