@@ -73,6 +73,8 @@ export {
   ProtocolError,
 } from '@convene/protocol';
 export type { Content, ErrorCode } from '@convene/protocol';
+export { QueuesClient } from './queues-client.js';
+export type { QueuesHost, QueueInfo, QueueSendOptions, QueueReceiveOptions } from './queues-client.js';
 export { DatabaseClient } from './database-client.js';
 export type { DatabaseHost } from './database-client.js';
 export type {

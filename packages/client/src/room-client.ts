@@ -18,6 +18,7 @@ import { webSocketTransport } from './web-socket-transport.js';
 import { AgentsClient } from './agents-client.js';
 import { StorageClient } from './storage-client.js';
 import { DatabaseClient } from './database-client.js';
+import { QueuesClient } from './queues-client.js';
 import { SyncClient } from './sync/sync-client.js';
 import type { ToolCallStream } from './tool-call-stream.js';
 import { ToolCallStreams, type StreamInvokeRequest } from './tool-call-streams.js';
@@ -87,6 +88,8 @@ export class RoomClient implements RoomHost {
   readonly sync: SyncClient;
   /** The room's tables: create, insert, select with structured filters, and change events. */
   readonly database: DatabaseClient;
+  /** Durable FIFO queues: send, receive (waiting, abortable without losing a message), list. */
+  readonly queues: QueuesClient;
   readonly localParticipant: LocalParticipant;
   /** The key behind this client's stable participant id. */
   readonly resumeKey: string;
@@ -144,6 +147,7 @@ export class RoomClient implements RoomHost {
     this.storage = new StorageClient(this);
     this.sync = new SyncClient(this);
     this.database = new DatabaseClient(this);
+    this.queues = new QueuesClient(this);
   }
 
   get status(): RoomStatus {

@@ -77,3 +77,5 @@ export type {
   DatabaseOperation,
   DatabaseChangedEvent,
 } from './database-filter.js';
+export { queueAllowed, queueListAllowed } from './queue-grants.js';
+export type { QueuesScope, QueueOperation } from './queue-grants.js';

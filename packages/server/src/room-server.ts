@@ -22,6 +22,7 @@ import { messagingToolkit } from './toolkits/messaging/messaging-toolkit.js';
 import type { Database } from './database/database.js';
 import { PgliteDatabase } from './database/pglite-database.js';
 import { createDatabaseToolkit } from './toolkits/database/database-toolkit.js';
+import { createQueuesToolkit } from './toolkits/queues/queues-toolkit.js';
 import { createStorageToolkit } from './toolkits/storage/storage-toolkit.js';
 import { DownloadTokens } from './storage/download-token.js';
 import { createSyncToolkit, type SyncToolkitOptions } from './toolkits/sync/sync-toolkit.js';
@@ -76,6 +77,7 @@ export class RoomServer {
     this.#router.register(messagingToolkit);
     this.#database = options.database ?? new PgliteDatabase();
     this.#router.register(createDatabaseToolkit(this.#database));
+    this.#router.register(createQueuesToolkit(this.#database, { maxMessageBytes: this.limits.maxMessageBytes, logger: this.#logger }));
     this.#router.register(createStorageToolkit({ tokens: new DownloadTokens(options.secret), maxUploadBytes: options.maxUploadBytes, maxMessageBytes: this.limits.maxMessageBytes }));
     this.#router.register(createSyncToolkit({ ...options.sync, logger: this.#logger }));
     for (const toolkit of options.toolkits ?? []) this.#router.register(toolkit);
