@@ -27,7 +27,7 @@ export type {
   FileDownload,
 } from './storage-types.js';
 export type { UploadSource } from './storage-upload.js';
-export { mimeTypeOf } from './mime-types.js';
+export { mimeTypeOf } from '@convene/protocol';
 export { SyncClient } from './sync/sync-client.js';
 export type { OpenDocumentOptions, SyncHost } from './sync/sync-client.js';
 export { MeshDocument } from './sync/mesh-document.js';

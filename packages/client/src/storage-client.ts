@@ -2,7 +2,7 @@ import { isPlainObject, type Content } from '@convene/protocol';
 import { withDeadline } from './deadline.js';
 import { Emitter, type Listener } from './event-emitter.js';
 import type { InvokeRequest } from './invoke-tool.js';
-import { mimeTypeOf } from './mime-types.js';
+import { mimeTypeOf } from '@convene/protocol';
 import type { RequestOptions } from './request-options.js';
 import type { ServerMessage } from './room-host.js';
 import { openDownload } from './storage-download.js';

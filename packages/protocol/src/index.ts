@@ -79,3 +79,4 @@ export type {
 } from './database-filter.js';
 export { queueAllowed, queueListAllowed } from './queue-grants.js';
 export type { QueuesScope, QueueOperation } from './queue-grants.js';
+export { mimeTypeOf, DEFAULT_MIME_TYPE } from './mime-types.js';

@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { ConveneError } from '@convene/protocol';
 import type { Logger } from '../logger.js';
 import type { DownloadGrant, DownloadTokens } from './download-token.js';
-import { mimeTypeOf } from './mime-types.js';
+import { mimeTypeOf } from '@convene/protocol';
 import type { RoomStorage, StorageBackend } from './storage-backend.js';
 import { normalizeStoragePath } from './storage-path.js';
 

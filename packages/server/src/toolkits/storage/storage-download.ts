@@ -1,6 +1,6 @@
 import { RoomError } from '@convene/protocol';
 import type { StreamingTool } from '../../toolkit.js';
-import { mimeTypeOf } from '../../storage/mime-types.js';
+import { mimeTypeOf } from '@convene/protocol';
 import { pathArgument, requireRead } from './storage-arguments.js';
 
 const EMPTY = new Uint8Array(0);

@@ -1,6 +1,9 @@
-const DEFAULT_MIME_TYPE = 'application/octet-stream';
+export const DEFAULT_MIME_TYPE = 'application/octet-stream';
 
-/** The same table as MeshAgent's client (storage-client.js), so both sides agree on a file's type. */
+/**
+ * The same table as MeshAgent's client (storage-client.js), shared by our client (the type an upload
+ * announces) and server (the type a download gets), so every side agrees on a file's type.
+ */
 const BY_SUFFIX: readonly (readonly [string, string])[] = [
   ['.tar.gz', 'application/x-tar'],
   ['.tgz', 'application/x-tar'],
