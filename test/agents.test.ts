@@ -112,6 +112,43 @@ describe('hosted toolkits', () => {
     expect(await host.agents.listToolkits()).toEqual([]);
   });
 
+  it('streams results from a hosted tool to a Convene caller (open, chunks, close), and as one array to a unary caller', async () => {
+    const host = await join('agent');
+    const caller = await join('alice');
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    await host.agents.startHostedToolkit({
+      name: 'counter',
+      public: true,
+      tools: {
+        count: {
+          async *stream(_input: Record<string, unknown>) {
+            for (let i = 1; i <= 3; i++) yield { i };
+          },
+        },
+        hang: {
+          async *stream() {
+            yield { started: true };
+            await gate;
+          },
+        },
+      },
+    });
+    const stream = await caller.invokeStream({ toolkit: 'counter', tool: 'count' });
+    const chunks: unknown[] = [];
+    for await (const chunk of stream) chunks.push(chunk.type === 'json' ? chunk.json : chunk);
+    expect(chunks).toEqual([{ i: 1 }, { i: 2 }, { i: 3 }]);
+    expect(await caller.agents.invokeTool({ toolkit: 'counter', tool: 'count', arguments: {} })).toEqual({ type: 'json', json: [{ i: 1 }, { i: 2 }, { i: 3 }] });
+
+    // The host leaves in the middle of a stream: the caller's stream ends with a typed error.
+    const hanging = await caller.invokeStream({ toolkit: 'counter', tool: 'hang' });
+    expect(await hanging.next()).toEqual({ type: 'json', json: { started: true } });
+    const ended = hanging.next().catch((e: unknown) => e);
+    host.dispose();
+    expect(await ended).toMatchObject({ code: 'disconnected' });
+    release();
+  });
+
   it('enforces the agents grant for registering and calling', async () => {
     server = await startServer();
     const withToken = async (name: string, api: Record<string, unknown>) => {

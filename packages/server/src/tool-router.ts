@@ -36,11 +36,19 @@ export class ToolRouter {
   }
 
   /** A toolkit that is not built in may be hosted by a participant (an agent). */
-  #routeToHost(room: Room, caller: Participant, header: Record<string, unknown>, input: Content, toolkit: string, tool: string): Content | Promise<Content> {
+  #routeToHost(room: Room, caller: Participant, header: Record<string, unknown>, input: Content, payload: Uint8Array, toolkit: string, tool: string): Content | Promise<Content> {
     const options: { participantId?: string; toolCallId?: string } = {};
     if (typeof header['participant_id'] === 'string') options.participantId = header['participant_id'];
     if (typeof header['tool_call_id'] === 'string') options.toolCallId = header['tool_call_id'];
-    return room.agents.route(caller, toolkit, tool, input, options) ?? errorContent('not_found', `unknown toolkit "${toolkit}"`);
+    const unknown = () => errorContent('not_found', `unknown toolkit "${toolkit}"`);
+    if (input.type === 'control' && input.method === 'open') {
+      const routed = room.agents.routeStream(caller, toolkit, tool, options.participantId);
+      if (routed === undefined) return unknown();
+      if (!('stream' in routed)) return routed;
+      const context = { room, participant: caller, toolCallId: options.toolCallId, payload };
+      return this.#openStream(context, routed, input, `${toolkit}.${tool}`);
+    }
+    return room.agents.route(caller, toolkit, tool, input, options) ?? unknown();
   }
 
   /** Answers synchronously when the handler is synchronous, so pipelined requests keep their order cheaply. */
@@ -57,7 +65,7 @@ export class ToolRouter {
       return errorContent('bad_request', error instanceof Error ? error.message : 'bad arguments');
     }
     const toolkit = this.#toolkits.get(toolkitName);
-    if (!toolkit) return this.#routeToHost(room, participant, header, input, toolkitName, toolName);
+    if (!toolkit) return this.#routeToHost(room, participant, header, input, payload, toolkitName, toolName);
     const tool = Object.hasOwn(toolkit.tools, toolName) ? toolkit.tools[toolName] : undefined;
     if (!tool) return errorContent('not_found', `unknown tool "${toolName}" in toolkit "${toolkitName}"`);
     const api = participant.claims.api;

@@ -5,6 +5,7 @@ import {
   RoomError,
   isPlainObject,
   pack,
+  contentToWire,
   packContent,
   toolCallMessageType,
   type Content,
@@ -39,6 +40,7 @@ export class HostedToolkit {
     this.#host = host;
     this.#registrar = registrar;
     for (const [tool, spec] of Object.entries(definition.tools)) {
+      if (!spec.handler && !spec.stream) throw new TypeError(`tool "${tool}" of toolkit "${definition.name}" needs a handler or a stream`);
       if (spec.inputSchema) this.#validators.set(tool, new Validator(spec.inputSchema as Schema, '2020-12', false));
     }
   }
@@ -96,23 +98,45 @@ export class HostedToolkit {
 
   async #call(message: ServerMessage): Promise<void> {
     const header = isPlainObject(message.header) ? message.header : {};
+    if (header['stream'] === true && typeof header['tool_call_id'] === 'string') return this.#callStreamed(header, header['tool_call_id']);
     let result: Content;
     try {
-      result = await this.#run(header);
+      const { spec, input, context } = this.#prepare(header);
+      result = spec.handler ? toResult(await spec.handler(input as never, context)) : { type: 'json', json: await collect(spec.stream!(input as never, context)) };
     } catch (error) {
-      const code = error instanceof RoomError ? ERROR_STATUS[error.code] : ERROR_STATUS.internal;
-      result = { type: 'error', text: error instanceof Error ? error.message : String(error), code };
+      result = errorResult(error);
     }
     this.#host.reply(message.id, MessageType.ToolCallResponse, packContent(result));
   }
 
-  async #run(header: Record<string, unknown>): Promise<Content> {
+  /** A streamed call: every value becomes a `room.tool_call_response_chunk`, then `control close`. */
+  async #callStreamed(header: Record<string, unknown>, toolCallId: string): Promise<void> {
+    const send = (content: Content) => {
+      const { header: chunk, payload } = contentToWire(content);
+      this.#host.send(MessageType.ToolCallResponseChunk, pack({ tool_call_id: toolCallId, chunk }, payload));
+    };
+    try {
+      const { spec, input, context } = this.#prepare(header);
+      if (spec.stream) for await (const value of spec.stream(input as never, context)) send(toResult(value));
+      else send(toResult(await spec.handler!(input as never, context)));
+    } catch (error) {
+      // MeshAgent clients read any close as success, so a failure goes first as an error chunk.
+      send(errorResult(error));
+    }
+    send({ type: 'control', method: 'close', statusCode: 1000 });
+  }
+
+  #prepare(header: Record<string, unknown>) {
     const toolName = header['name'];
     const spec = typeof toolName === 'string' && Object.hasOwn(this.#definition.tools, toolName) ? this.#definition.tools[toolName] : undefined;
     if (!spec) throw new RoomError('not_found', `unknown tool "${String(toolName)}" in toolkit "${this.name}"`);
     const raw = header['arguments'];
-    // MeshAgent hosts take json or empty Content, or a bare object, as the input.
-    const input = isPlainObject(raw) && raw['type'] === 'json' ? raw['json'] : isPlainObject(raw) && raw['type'] === 'empty' ? {} : raw ?? {};
+    // MeshAgent hosts take json or empty Content, or a bare object, as the input; a streamed
+    // call opens with `control open` and carries no input.
+    const input =
+      isPlainObject(raw) && raw['type'] === 'json' ? raw['json']
+      : isPlainObject(raw) && (raw['type'] === 'empty' || raw['type'] === 'control') ? {}
+      : raw ?? {};
     const validator = this.#validators.get(toolName as string);
     if (validator) {
       const { valid, errors } = validator.validate(input);
@@ -125,12 +149,26 @@ export class HostedToolkit {
       callerId: typeof header['caller_id'] === 'string' ? header['caller_id'] : null,
       toolCallId: typeof header['tool_call_id'] === 'string' ? header['tool_call_id'] : null,
     };
-    const output = await (spec.handler as (input: unknown, context: ToolCallContext) => unknown)(input, context);
-    if (output === undefined) return { type: 'empty' };
-    return isPlainObject(output) ? toContent(output) : { type: 'json', json: output };
+    return { spec, input, context };
   }
 
   #cleanup(): void {
     for (const cleanup of this.#cleanups.splice(0)) cleanup();
   }
+}
+
+function toResult(output: unknown): Content {
+  if (output === undefined) return { type: 'empty' };
+  return isPlainObject(output) ? toContent(output) : { type: 'json', json: output };
+}
+
+function errorResult(error: unknown): Content {
+  const code = error instanceof RoomError ? ERROR_STATUS[error.code] : ERROR_STATUS.internal;
+  return { type: 'error', text: error instanceof Error ? error.message : String(error), code };
+}
+
+async function collect(values: AsyncIterable<unknown>): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for await (const value of values) out.push(value);
+  return out;
 }

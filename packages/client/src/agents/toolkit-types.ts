@@ -29,13 +29,20 @@ export interface ToolCallContext {
 export interface HostedToolDefinition<Input = Record<string, unknown>> {
   title?: string;
   description?: string;
-  /** JSON schema the input must satisfy; checked before the handler runs. */
+  /** JSON schema the input must satisfy; checked before the tool runs. */
   inputSchema?: Record<string, unknown>;
   /**
    * Runs the tool. Return JSON (sent as `json` Content), a Content, or nothing (`empty`); a
-   * thrown error goes back to the caller as an `error` Content.
+   * thrown error goes back to the caller as an `error` Content. A tool needs `handler`, `stream`,
+   * or both.
    */
-  handler(input: Input, context: ToolCallContext): unknown | Promise<unknown>;
+  handler?(input: Input, context: ToolCallContext): unknown | Promise<unknown>;
+  /**
+   * Runs the tool as a stream: each yielded value (JSON or Content) reaches a caller that used
+   * `invokeStream` as one chunk. A plain `invoke` of a stream-only tool gets the chunks as one
+   * JSON array.
+   */
+  stream?(input: Input, context: ToolCallContext): AsyncIterable<unknown>;
 }
 
 export interface HostedToolkitDefinition {

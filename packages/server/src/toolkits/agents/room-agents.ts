@@ -10,6 +10,7 @@ import {
   type WireMessage,
 } from '@convene/protocol';
 import type { Participant } from '../../participant.js';
+import type { StreamingTool } from '../../toolkit.js';
 import { HostedToolkits } from './hosted-toolkits.js';
 import { ToolCallRelay } from './tool-call-relay.js';
 
@@ -34,6 +35,9 @@ export class RoomAgents {
       case MessageType.ToolCallResponse:
         this.#relay.respond(participant, message.id, message.data);
         return true;
+      case MessageType.ToolCallResponseChunk:
+        this.#relay.respondChunk(participant, message.data);
+        return true;
       case MessageType.RegisterToolkit:
       case MessageType.UnregisterToolkit:
       case MessageType.ListToolkits:
@@ -52,6 +56,19 @@ export class RoomAgents {
       return errorContent('permission_denied', `the token does not allow calling toolkit "${toolkit}"`);
     }
     return this.#relay.forward(hosted, tool, input, caller, options.toolCallId);
+  }
+
+  /**
+   * A streamed call to a hosted toolkit: the tool to run on the caller's stream, an error, or
+   * undefined when nobody hosts the toolkit.
+   */
+  routeStream(caller: Participant, toolkit: string, tool: string, participantId: string | undefined): StreamingTool | Content | undefined {
+    const hosted = this.toolkits.find(toolkit, caller, participantId);
+    if (!hosted) return undefined;
+    if (!hostedToolkitAllowed(caller.claims.api, toolkit)) {
+      return errorContent('permission_denied', `the token does not allow calling toolkit "${toolkit}"`);
+    }
+    return { stream: (_context, stream) => this.#relay.forwardStream(hosted, tool, caller, stream) };
   }
 
   /** A participant left: its toolkits go, and calls waiting on it fail. */

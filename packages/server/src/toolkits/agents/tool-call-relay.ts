@@ -1,12 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import {
+  ConveneError,
+  contentFromWire,
   contentToWire,
   errorContent,
   pack,
   toolCallMessageType,
   unpackContent,
+  unpackObject,
   type Content,
 } from '@convene/protocol';
 import type { Participant } from '../../participant.js';
+import type { ToolCallStream } from '../../tool-call-stream.js';
 import type { HostedToolkit } from './hosted-toolkits.js';
 
 /**
@@ -18,6 +23,8 @@ import type { HostedToolkit } from './hosted-toolkits.js';
 export class ToolCallRelay {
   /** Per host: server message id → the caller waiting for it. */
   readonly #pending = new Map<Participant, Map<number, (content: Content) => void>>();
+  /** Per host: the host-side call id of a streamed call → the caller's stream. */
+  readonly #streams = new Map<Participant, Map<string, RelayedStream>>();
 
   forward(toolkit: HostedToolkit, tool: string, input: Content, caller: Participant, toolCallId: string | undefined): Promise<Content> {
     const host = toolkit.host;
@@ -33,6 +40,49 @@ export class ToolCallRelay {
       if (!calls) this.#pending.set(host, (calls = new Map()));
       calls.set(id, resolve);
     });
+  }
+
+  /**
+   * A streamed call (Convene extension): the host gets `room.tool_call.<toolkit>` with
+   * `stream: true` and a server-chosen `tool_call_id`, and answers with
+   * `room.tool_call_response_chunk` messages ending in `control close`; each chunk is passed on to
+   * the caller's stream. Resolves when the host closes; rejects if it leaves first.
+   */
+  forwardStream(toolkit: HostedToolkit, tool: string, caller: Participant, stream: ToolCallStream): Promise<void> {
+    const host = toolkit.host;
+    if (!Object.hasOwn(toolkit.tools, tool)) {
+      return Promise.reject(new ConveneError('not_found', `unknown tool "${tool}" in toolkit "${toolkit.name}"`));
+    }
+    const hostCallId = randomUUID();
+    const request = { name: tool, arguments: { type: 'control', method: 'open' }, caller_id: caller.id, tool_call_id: hostCallId, stream: true };
+    return new Promise((resolve, reject) => {
+      let streams = this.#streams.get(host);
+      if (!streams) this.#streams.set(host, (streams = new Map()));
+      streams.set(hostCallId, { stream, resolve, reject });
+      host.connection.send(toolCallMessageType(toolkit.name), pack(request));
+    });
+  }
+
+  /** A host's `room.tool_call_response_chunk` for a streamed call arrived. */
+  respondChunk(host: Participant, data: Uint8Array): void {
+    let hostCallId: unknown;
+    let content: Content;
+    try {
+      const { header, payload } = unpackObject(data);
+      hostCallId = header['tool_call_id'];
+      content = contentFromWire(header['chunk'], payload);
+    } catch {
+      return; // A host that garbles its own chunks only harms its own call; nothing to answer.
+    }
+    const streams = this.#streams.get(host);
+    const relayed = typeof hostCallId === 'string' ? streams?.get(hostCallId) : undefined;
+    if (!streams || !relayed) return;
+    if (content.type === 'control' && content.method === 'close') {
+      streams.delete(hostCallId as string);
+      relayed.resolve();
+      return;
+    }
+    relayed.stream.send(content);
   }
 
   /** A host's `room.tool_call_response` arrived. Unknown ids are ignored (late or forged). */
@@ -55,7 +105,18 @@ export class ToolCallRelay {
     const calls = this.#pending.get(host);
     this.#pending.delete(host);
     for (const resolve of calls?.values() ?? []) {
-      resolve(errorContent('disconnected', `the participant hosting this toolkit left before answering`));
+      resolve(errorContent('disconnected', HOST_LEFT));
     }
+    const streams = this.#streams.get(host);
+    this.#streams.delete(host);
+    for (const relayed of streams?.values() ?? []) relayed.reject(new ConveneError('disconnected', HOST_LEFT));
   }
+}
+
+const HOST_LEFT = 'the participant hosting this toolkit left before answering';
+
+interface RelayedStream {
+  stream: ToolCallStream;
+  resolve(): void;
+  reject(error: ConveneError): void;
 }
