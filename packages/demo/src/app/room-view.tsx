@@ -1,13 +1,19 @@
 import { useState } from 'react';
 import { RoomChat, RoomConnectionStatus, RoomPresence, RoomProvider, useRoomConnection } from '@convene/react';
 import { fetchRoomConnection } from './fetch-room-connection.js';
+import { FilesPanel } from './files-panel.js';
+import { NotesPanel } from './notes-panel.js';
 import type { JoinDetails } from './session.js';
+import { TodosPanel } from './todos-panel.js';
 
 export interface RoomViewProps extends JoinDetails {
   onLeave: () => void;
 }
 
-/** One room: connection banner, who is here, and the chat. */
+/**
+ * One room: connection banner, who is here, the chat (where the Helper agent answers
+ * `@helper …`), and the shared workspace: notes, files and to-dos.
+ */
 export function RoomView({ name, room, onLeave }: RoomViewProps) {
   const [attempt, setAttempt] = useState(0);
   const { client } = useRoomConnection({
@@ -31,7 +37,12 @@ export function RoomView({ name, room, onLeave }: RoomViewProps) {
           <aside className="demo-sidebar">
             <RoomPresence />
           </aside>
-          <RoomChat label={`Chat in ${room}`} className="demo-chat" />
+          <RoomChat label={`Chat in ${room}`} className="demo-chat" emptyText="No messages yet. Ask the Helper agent: “@helper help”." />
+          <div className="demo-workspace">
+            <NotesPanel />
+            <FilesPanel />
+            <TodosPanel name={name} />
+          </div>
         </div>
       </div>
     </RoomProvider>

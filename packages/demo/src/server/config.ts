@@ -14,6 +14,8 @@ export interface DemoConfig {
   dataDir: string;
   /** The built app (index.html and assets). */
   appDir: string;
+  /** Start the Helper agent in every room a browser joins (DEMO_AGENT=0 turns it off). */
+  agent: boolean;
 }
 
 /** The built app sits next to the compiled server: dist/server/config.js → dist/app. */
@@ -27,7 +29,7 @@ function port(value: string | undefined, name: string, fallback: number): number
 }
 
 /**
- * Reads PORT, HOST, ROOM_PORT, CONVENE_SECRET, CONVENE_DATA_DIR and DEMO_APP_DIR.
+ * Reads PORT, HOST, ROOM_PORT, CONVENE_SECRET, CONVENE_DATA_DIR, DEMO_APP_DIR and DEMO_AGENT.
  *
  * @example
  * const config = configFromEnv({ PORT: '0', ROOM_PORT: '0' });
@@ -40,5 +42,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): DemoConfig 
     secret: env['CONVENE_SECRET'] || DEV_SECRET,
     dataDir: resolve(env['CONVENE_DATA_DIR'] || '.convene-data'),
     appDir: resolve(env['DEMO_APP_DIR'] || defaultAppDir),
+    agent: !/^(0|false|off|no)$/i.test(env['DEMO_AGENT'] ?? ''),
   };
 }

@@ -1,8 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRoomServer, type Logger, type RunningRoomServer } from '@convene/server';
+import { createRoomServer, silentLogger, type Logger, type RunningRoomServer } from '@convene/server';
 import type { DemoConfig } from './config.js';
 import { demoRequestHandler } from './request-handler.js';
+import { RoomAgents, type RoomAgentsOptions } from './room-agents.js';
 
 export interface RunningDemo {
   /** `http://host:port` of the app. */
@@ -10,7 +11,9 @@ export interface RunningDemo {
   readonly port: number;
   readonly http: Server;
   readonly rooms: RunningRoomServer;
-  /** Stops both servers. */
+  /** The Helper agents, one per room joined through the token route; null when turned off. */
+  readonly agents: RoomAgents | null;
+  /** Stops the agents and both servers. */
   close(): Promise<void>;
 }
 
@@ -24,15 +27,31 @@ function listen(server: Server, port: number, host: string): Promise<number> {
   });
 }
 
+export interface StartDemoOptions extends Omit<DemoConfig, 'agent'> {
+  /** Start the Helper agent per room (default true). */
+  agent?: boolean;
+  /** Agent settings for tests (idle timeout, a faster model). */
+  agentOptions?: Pick<RoomAgentsOptions, 'idleTimeoutMs' | 'agentOptions'>;
+  logger?: Logger;
+  roomReleaseGraceMs?: number;
+}
+
+/** Where the agents reach the room server: loopback when it listens on every interface. */
+function agentUrl(host: string, port: number): string {
+  const local = host === '' || host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `ws://${local.includes(':') ? `[${local}]` : local}:${port}`;
+}
+
 /**
- * Starts the room server and the app's HTTP server (static app + token route).
+ * Starts the room server and the app's HTTP server (static app + token route), and
+ * the Helper agent in each room a browser joins.
  *
  * @example
  * const demo = await startDemo({ ...configFromEnv(), port: 0, roomPort: 0 });
  * console.log(demo.url);
  * await demo.close();
  */
-export async function startDemo(config: DemoConfig & { logger?: Logger; roomReleaseGraceMs?: number }): Promise<RunningDemo> {
+export async function startDemo(config: StartDemoOptions): Promise<RunningDemo> {
   const rooms = await createRoomServer({
     port: config.roomPort,
     host: config.host,
@@ -41,13 +60,25 @@ export async function startDemo(config: DemoConfig & { logger?: Logger; roomRele
     ...(config.logger ? { logger: config.logger } : {}),
     ...(config.roomReleaseGraceMs !== undefined ? { roomReleaseGraceMs: config.roomReleaseGraceMs } : {}),
   });
+  const logger = config.logger ?? silentLogger;
+  const agents =
+    config.agent === false
+      ? null
+      : new RoomAgents({ url: agentUrl(config.host, rooms.port), secret: config.secret, logger, ...config.agentOptions });
   const http = createServer(
-    demoRequestHandler({ appDir: config.appDir, secret: config.secret, roomPort: rooms.port, fallbackHost: config.host }),
+    demoRequestHandler({
+      appDir: config.appDir,
+      secret: config.secret,
+      roomPort: rooms.port,
+      fallbackHost: config.host,
+      ...(agents ? { onRoomConnection: (room: string) => agents.ensure(room) } : {}),
+    }),
   );
   let port: number;
   try {
     port = await listen(http, config.port, config.host);
   } catch (error) {
+    agents?.close();
     await rooms.close();
     throw error;
   }
@@ -58,13 +89,15 @@ export async function startDemo(config: DemoConfig & { logger?: Logger; roomRele
     port,
     http,
     rooms,
+    agents,
     close: () =>
-      (closing ??= Promise.all([
+      // The agents leave first, so the room server's shutdown does not send them reconnecting.
+      (closing ??= Promise.resolve(agents?.close()).then(() => Promise.all([
         new Promise<void>((resolve) => {
           http.close(() => resolve());
           http.closeAllConnections();
         }),
         rooms.close(),
-      ]).then(() => undefined)),
+      ])).then(() => undefined)),
   };
 }

@@ -5,6 +5,8 @@ import { serveStatic } from './static-files.js';
 
 export interface DemoHandlerOptions extends RoomConnectionOptions {
   appDir: string;
+  /** Called with the room of every token handed out: the demo starts the room's agent there. */
+  onRoomConnection?: (room: string) => void;
 }
 
 /**
@@ -30,8 +32,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: DemoHa
   }
   if (rawPath === '/healthz') return sendJson(res, 200, { status: 'ok' });
   if (rawPath === '/api/room-connection') {
-    const result = await roomConnection(req, new URL(raw, 'http://localhost'), options);
-    return result.ok ? sendJson(res, 200, result.body) : sendError(res, 400, 'bad_request', result.message);
+    const url = new URL(raw, 'http://localhost');
+    const result = await roomConnection(req, url, options);
+    if (!result.ok) return sendError(res, 400, 'bad_request', result.message);
+    options.onRoomConnection?.(url.searchParams.get('room')!);
+    return sendJson(res, 200, result.body);
   }
   if (rawPath === '/api' || rawPath.startsWith('/api/')) return sendError(res, 404, 'not_found', `no API route ${rawPath}`);
   return serveStatic(req, res, options.appDir, rawPath);

@@ -11,7 +11,13 @@ describe('configFromEnv', () => {
       secret: 'dev-secret',
       dataDir: resolve('.convene-data'),
       appDir: defaultAppDir,
+      agent: true,
     });
+  });
+
+  it.each(['0', 'false', 'off', 'NO'])('DEMO_AGENT=%s turns the Helper agent off', (value) => {
+    expect(configFromEnv({ DEMO_AGENT: value }).agent).toBe(false);
+    expect(configFromEnv({ DEMO_AGENT: '1' }).agent).toBe(true);
   });
 
   it('reads PORT, ROOM_PORT (0 = any free port), HOST, CONVENE_SECRET and CONVENE_DATA_DIR', () => {
