@@ -85,7 +85,9 @@ export class QueueLine {
     this.#running = true;
     void this.#pump().finally(() => {
       this.#running = false;
-      if (this.idle) this.#events.idle();
+      // A kick between the pump's last look and now (its promise settles a tick later) must not be lost.
+      if (this.#again) this.kick();
+      else if (this.idle) this.#events.idle();
     });
   }
 
