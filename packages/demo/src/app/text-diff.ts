@@ -21,15 +21,17 @@ const isLowSurrogate = (code: number) => code >= 0xdc00 && code <= 0xdfff;
 export function diffText(before: string, after: string, caret?: number): TextChange | null {
   if (before === after) return null;
   const shorter = Math.min(before.length, after.length);
-  const maxPrefix = caret === undefined ? shorter : Math.min(shorter, Math.max(0, caret));
-  let start = 0;
-  while (start < maxPrefix && before.charCodeAt(start) === after.charCodeAt(start)) start++;
-  // Never split a surrogate pair: Yjs counts UTF-16 units, and half an emoji is not a character.
-  if (start > 0 && isHighSurrogate(before.charCodeAt(start - 1))) start--;
-  const maxSuffix = Math.min(shorter - start, caret === undefined ? Infinity : Math.max(0, after.length - caret));
+  // Typing leaves everything after the caret untouched, so the common suffix is found first and
+  // may not reach past the caret; the prefix takes what is left.
+  const maxSuffix = caret === undefined ? shorter : Math.min(shorter, Math.max(0, after.length - caret));
   let end = 0;
   while (end < maxSuffix && before.charCodeAt(before.length - 1 - end) === after.charCodeAt(after.length - 1 - end)) end++;
+  // Never split a surrogate pair: Yjs counts UTF-16 units, and half an emoji is not a character.
   if (end > 0 && isLowSurrogate(after.charCodeAt(after.length - end))) end--;
+  const maxPrefix = shorter - end;
+  let start = 0;
+  while (start < maxPrefix && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  if (start > 0 && isHighSurrogate(before.charCodeAt(start - 1))) start--;
   return { index: start, deleteCount: before.length - start - end, insert: after.slice(start, after.length - end) };
 }
 

@@ -140,3 +140,69 @@ describe('static app', () => {
     expect(body).not.toContain('outside the app');
   });
 });
+
+async function eventually<T>(read: () => T, ok: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = read();
+    if (ok(value)) return value;
+    if (Date.now() > deadline) throw new Error(`not reached within ${timeoutMs} ms: ${String(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('the Helper agent', () => {
+  it('joins a room the first time a token for it is handed out, once per room', async () => {
+    expect(demo.agents?.get('helper-room')).toBeUndefined();
+    const token = (await (await fetch(`${demo.url}/api/room-connection?name=a&room=helper-room`)).json()) as { url: string; jwt: string };
+    await fetch(`${demo.url}/api/room-connection?name=b&room=helper-room`);
+    const client = new RoomClient({ transport: nodeTransport(), authorization: async () => token });
+    try {
+      await client.start();
+      await client.messaging.enable();
+      const helper = await eventually(() => client.messaging.getParticipantByName('Helper'), (p) => p !== undefined);
+      expect(helper?.role).toBe('agent');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(client.messaging.remoteParticipants.map((p) => p.name)).toEqual(['Helper']);
+    } finally {
+      client.dispose();
+    }
+  });
+
+  it('leaves a room after being alone in it for the idle timeout, and comes back with the next token; close() stops it', async () => {
+    const quiet = await startDemo({
+      host: '127.0.0.1',
+      port: 0,
+      roomPort: 0,
+      secret: SECRET,
+      dataDir: join(dir, 'data-idle'),
+      appDir: join(dir, 'app'),
+      agentOptions: { idleTimeoutMs: 150 },
+    });
+    try {
+      await fetch(`${quiet.url}/api/room-connection?name=a&room=idle`);
+      const first = quiet.agents!.get('idle')!;
+      await first.client.ready;
+      await eventually(() => quiet.agents!.get('idle'), (agent) => agent === undefined);
+      expect(first.stopped).toBe(true);
+      await fetch(`${quiet.url}/api/room-connection?name=a&room=idle`);
+      const second = quiet.agents!.get('idle')!;
+      expect(second).not.toBe(first);
+      await quiet.close();
+      expect(second.stopped).toBe(true);
+      expect(second.client.status).toBe('disconnected');
+    } finally {
+      await quiet.close();
+    }
+  });
+
+  it('is not started with agent: false', async () => {
+    const none = await startDemo({ host: '127.0.0.1', port: 0, roomPort: 0, secret: SECRET, dataDir: join(dir, 'data-none'), appDir: join(dir, 'app'), agent: false });
+    try {
+      expect((await fetch(`${none.url}/api/room-connection?name=a&room=r`)).status).toBe(200);
+      expect(none.agents).toBeNull();
+    } finally {
+      await none.close();
+    }
+  });
+});
