@@ -31,10 +31,11 @@ describe('MeshAgent 0.39.9 queues conformance', () => {
 
   it('official send → Convene receive, in order', async () => {
     await official.queues.send('to-convene', { n: 1, text: 'héllo' }, { create: true });
-    await official.queues.send('to-convene', [1, 2, 3], { create: true });
-    await official.queues.send('to-convene', 'plain', { create: false });
+    await official.queues.send('to-convene', { list: [1, 2, 3] }, { create: true });
+    // The 0.39.9 types say objects; any JSON value goes over the wire.
+    await official.queues.send('to-convene', 'plain' as unknown as Record<string, unknown>, { create: false });
     expect(await convene.queues.receive('to-convene', { wait: false })).toEqual({ n: 1, text: 'héllo' });
-    expect(await convene.queues.receive('to-convene', { wait: false })).toEqual([1, 2, 3]);
+    expect(await convene.queues.receive('to-convene', { wait: false })).toEqual({ list: [1, 2, 3] });
     expect(await convene.queues.receive('to-convene', { timeout: 5_000 })).toBe('plain');
   });
 
@@ -62,7 +63,7 @@ describe('MeshAgent 0.39.9 queues conformance', () => {
   });
 
   it('official errors: create:false on a missing queue is a RoomServerException with 404', async () => {
-    const error = await official.queues.send('missing', 1, { create: false }).catch((caught: unknown) => caught);
+    const error = await official.queues.send('missing', { n: 1 }, { create: false }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(mesh.RoomServerException);
     expect(error).toMatchObject({ code: 404 });
     const refused = await official.queues.receive('missing', { create: false, wait: false }).catch((caught: unknown) => caught);
