@@ -1,0 +1,156 @@
+// A client process for the document scenarios. It holds some of the clients editing one shared
+// text — Convene RoomClients through `room.sync`, or y-websocket's WebsocketProvider against the
+// reference server — inserts 8-character chunks from the senders at a fixed rate, and records when
+// each chunk shows up at each receiver.
+//
+// Chunk: 1 base-36 character for the sender, 7 for its sequence number. The text starts with one
+// 8-character chunk and every insert goes at the end, so inserted strings stay 8-aligned.
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import { ChildProperty, ElementType, MeshSchema, RoomClient, nodeTransport } from '@convene/client/node';
+import { participantToken } from '@convene/client/tokens';
+import { now, serve, sleep } from '../lib/child.mjs';
+
+const CHUNK = 8;
+const INITIAL = '........';
+
+const schema = () =>
+  new MeshSchema({
+    rootTagName: 'doc',
+    elements: [
+      new ElementType({ tagName: 'doc', properties: [new ChildProperty({ name: 'children', childTagNames: ['text'] })] }),
+      new ElementType({ tagName: 'text', properties: [] }),
+    ],
+  });
+
+let config = null;
+/** @type {{ index: number, sender: boolean, insert: (s: string) => void, close: () => void }[]} */
+let clients = [];
+let received = new Map(); // key -> [recv times...] (one per local receiver)
+let receivedCount = 0;
+let senders = [];
+
+const keyOf = (f, s) => f * 1e8 + s;
+
+function onInsert(text) {
+  const t = now();
+  for (let i = 0; i + CHUNK <= text.length; i += CHUNK) {
+    const chunk = text.slice(i, i + CHUNK);
+    if (chunk === INITIAL) continue;
+    const f = parseInt(chunk[0], 36);
+    const s = parseInt(chunk.slice(1), 36);
+    if (!Number.isFinite(f) || !Number.isFinite(s)) continue;
+    const key = keyOf(f, s);
+    const list = received.get(key);
+    if (list) list.push(t);
+    else received.set(key, [t]);
+    receivedCount++;
+  }
+}
+
+function observe(ytext) {
+  ytext.observe((event) => {
+    if (event.transaction.local) return; // our own inserts
+    for (const op of event.delta) if (typeof op.insert === 'string') onInsert(op.insert);
+  });
+}
+
+async function connectConvene(index, sender) {
+  const { url, room, secret, path } = config;
+  const jwt = await participantToken({ name: `d${index}`, room, secret });
+  const client = new RoomClient({ transport: nodeTransport(), authorization: async () => ({ url: `${url}/rooms/${room}`, jwt }) });
+  await client.start();
+  const doc = await client.sync.open(path, { schema: schema(), initialJson: { doc: { children: [{ text: { $text: INITIAL } }] } } });
+  const element = doc.root.getChildren().find((e) => e.tagName === 'text');
+  if (!element?.text) throw new Error('the document has no text element');
+  const text = element.text;
+  const ytext = doc.rootElement.toArray().find((e) => e.nodeName === 'text').toArray()[0];
+  observe(ytext);
+  return { index, sender, insert: (s) => text.insert(text.length, s), close: () => client.dispose() };
+}
+
+async function connectYws(index, sender) {
+  const ydoc = new Y.Doc();
+  const provider = new WebsocketProvider(config.url, `${config.room}-${config.path}`, ydoc, { WebSocketPolyfill: WebSocket, disableBc: true });
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('y-websocket did not sync')), 30_000);
+    provider.once('sync', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  const ytext = ydoc.getText('t');
+  if (index === 0 && ytext.length === 0) ytext.insert(0, INITIAL);
+  observe(ytext);
+  return {
+    index,
+    sender,
+    insert: (s) => ytext.insert(ytext.length, s),
+    close: () => {
+      provider.destroy();
+      ydoc.destroy();
+    },
+  };
+}
+
+function startSender(client, { rate, durationMs, warmupMs }) {
+  const state = { sends: [], warm: 0, done: null };
+  const start = now();
+  let seq = 0;
+  state.done = new Promise((resolve) => {
+    const tick = () => {
+      const elapsed = now() - start;
+      if (elapsed >= durationMs) return resolve();
+      const due = Math.min(Math.floor((elapsed / 1000) * rate) + 1, Math.ceil((durationMs / 1000) * rate));
+      let burst = 0;
+      while (seq < due && burst++ < 1000) {
+        if (now() - start < warmupMs) state.warm++;
+        const chunk = client.index.toString(36) + seq.toString(36).padStart(CHUNK - 1, '0');
+        state.sends.push(now());
+        client.insert(chunk);
+        seq++;
+      }
+      const next = (seq / rate) * 1000 - (now() - start);
+      setTimeout(tick, Math.max(0, Math.min(next, 50)));
+    };
+    tick();
+  });
+  return state;
+}
+
+serve({
+  async setup(args) {
+    config = args;
+    const connect = args.target === 'convene' ? connectConvene : connectYws;
+    const list = [...args.clients];
+    while (list.length) {
+      const batch = list.splice(0, 10);
+      clients.push(...(await Promise.all(batch.map((c) => connect(c.index, c.sender)))));
+    }
+    return clients.length;
+  },
+  async run({ rate, durationMs, warmupMs }) {
+    senders = clients.filter((c) => c.sender).map((c) => ({ f: c.index, state: startSender(c, { rate, durationMs, warmupMs }) }));
+    await Promise.all(senders.map((s) => s.state.done));
+    return true;
+  },
+  received: () => receivedCount,
+  collect() {
+    const out = {
+      sends: senders.map((s) => ({ f: s.f, warm: s.state.warm, times: s.state.sends })),
+      received: [...received],
+    };
+    received = new Map();
+    receivedCount = 0;
+    senders = [];
+    return out;
+  },
+  async close() {
+    for (const c of clients) c.close();
+    clients = [];
+    await sleep(50);
+    return true;
+  },
+});
+process.send({ event: 'ready' });

@@ -1,0 +1,83 @@
+// Orchestrator helpers: start a server or client process, wait for it, align its clock.
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { alignClock } from './clock.mjs';
+import { Proc, benchUrl } from './proc.mjs';
+import { sleep } from './child.mjs';
+
+export const SECRET = 'bench-secret';
+
+const SERVER_SCRIPTS = {
+  relay: 'servers/relay.mjs',
+  convene: 'servers/convene.mjs',
+  yws: 'servers/yws.mjs',
+};
+
+export const LABELS = { relay: 'raw ws relay', convene: 'Convene', yws: 'y-websocket server' };
+
+/** Global options set by run.mjs (profiling). */
+export const settings = { profileDir: null, profileTag: '' };
+
+function waitReady(proc, timeoutMs = 30_000) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${proc.name} did not start: ${proc.stderr}`)), timeoutMs);
+    const off = proc.onMessage((msg) => {
+      if (msg?.event === 'ready') {
+        clearTimeout(timer);
+        off();
+        resolve(msg);
+      }
+    });
+  });
+}
+
+/** Starts a server process (with --expose-gc; with --cpu-prof when profiling) and returns it with its URL. */
+export async function startServer(kind, { limits, tag = '' } = {}) {
+  const nodeArgs = ['--expose-gc'];
+  if (settings.profileDir) {
+    const dir = `${settings.profileDir}/${kind}${tag ? `-${tag}` : ''}`;
+    mkdirSync(dir, { recursive: true });
+    nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${dir}`);
+  }
+  const env = { BENCH_SECRET: SECRET };
+  if (limits) env.BENCH_LIMITS = JSON.stringify(limits);
+  const proc = new Proc(`${kind}-server`, benchUrl(SERVER_SCRIPTS[kind]), { nodeArgs, env });
+  const ready = await waitReady(proc);
+  proc.url = ready.url;
+  return proc;
+}
+
+/** Starts `count` copies of a driver script, ready and clock-aligned. */
+export async function startDrivers(script, count, name = 'driver') {
+  const procs = [];
+  for (let i = 0; i < count; i++) procs.push(new Proc(`${name}-${i}`, benchUrl(script)));
+  await Promise.all(procs.map((p) => waitReady(p)));
+  await Promise.all(procs.map((p) => alignClock(p)));
+  return procs;
+}
+
+export async function stopAll(procs) {
+  await Promise.all(procs.filter(Boolean).map((p) => p.stop()));
+}
+
+export async function cpuOf(server) {
+  return (await server.call('cpu')).total;
+}
+
+/** Polls `read()` until it stops changing for `quietMs` or reaches `target`, at most `maxMs`. */
+export async function settle(read, { target = Infinity, quietMs = 300, maxMs = 3_000 } = {}) {
+  const deadline = Date.now() + maxMs;
+  let last = await read();
+  let since = Date.now();
+  while (Date.now() < deadline && last < target) {
+    await sleep(50);
+    const value = await read();
+    if (value !== last) {
+      last = value;
+      since = Date.now();
+    } else if (Date.now() - since >= quietMs) break;
+  }
+  return last;
+}
+
+export const benchDir = fileURLToPath(new URL('..', import.meta.url));
