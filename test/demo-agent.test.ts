@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RemoteParticipant, RoomClient, RoomMessage } from '@convene/client';
 import type { RunningRoomServer } from '@convene/server';
 import { DemoAgent } from '../packages/demo/src/agent/demo-agent.js';
+import { warmUpDatabase } from '../packages/demo/src/server/warm-up-database.js';
 import { NOTES_INITIAL_JSON, NOTES_PATH, NOTES_SCHEMA, ensureNotesText } from '../packages/demo/src/shared/notes-document.js';
 import type { TodoRow } from '../packages/demo/src/shared/todos-table.js';
 import { conveneClient } from './support/convene.js';
@@ -15,10 +16,9 @@ const cleanups: (() => void)[] = [];
 
 beforeAll(async () => {
   server = await startServer({ database: { backend: 'pglite' } });
-  // Start the embedded database now (a few seconds), not inside the first test's reply.
-  const warmup = conveneClient({ url: server.url, room: 'warmup', name: 'warmup' });
-  await warmup.start();
-  await warmup.database.listTables().finally(() => warmup.dispose());
+  // Start the embedded database now (seconds), not inside the first test's reply; the demo
+  // server does the same before printing its URL.
+  expect(await warmUpDatabase(server.url, SECRET)).toBe(true);
 });
 afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();

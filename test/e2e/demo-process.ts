@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -7,9 +7,28 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const MAIN = join(ROOT, 'packages/demo/dist/server/main.js');
 const APP_INDEX = join(ROOT, 'packages/demo/dist/app/index.html');
 
-/** Runs `npm run build` when the demo server or app has not been built yet. */
+/** The newest modification time of any file under `dir` (0 when there is none). */
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name === 'dist' || entry.name === '__tests__') continue;
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** Whether a package's sources changed after the built demo: testing a stale build proves nothing. */
+function buildIsStale(): boolean {
+  // `npm run build` ends with the Vite build, which always rewrites index.html: its time is the build's.
+  const built = statSync(APP_INDEX).mtimeMs;
+  const packages = join(ROOT, 'packages');
+  return readdirSync(packages).some((name) => existsSync(join(packages, name, 'src')) && newestMtime(join(packages, name, 'src')) > built);
+}
+
+/** Runs `npm run build` when the demo server or app has not been built yet, or is older than its sources. */
 export function buildDemoIfMissing(): void {
-  if (existsSync(MAIN) && existsSync(APP_INDEX)) return;
+  if (existsSync(MAIN) && existsSync(APP_INDEX) && !buildIsStale()) return;
   // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => key !== 'NODE_ENV' && !key.startsWith('VITEST')));
   const result = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit', env });

@@ -1,8 +1,9 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './demo-browser.js';
 import { buildDemoIfMissing, ROOT, startDemoProcess, type DemoProcess } from './demo-process.js';
 
 const ARTIFACTS = join(ROOT, 'test/e2e/artifacts');
@@ -19,19 +20,7 @@ beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'convene-e2e-'));
   await mkdir(ARTIFACTS, { recursive: true });
   demo = await startDemoProcess(dataDir);
-  browser = await chromium.launch({
-    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   // A new context is a fresh profile (no cookies or storage); its pages are tabs of one window.
   context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
 });
@@ -72,14 +61,17 @@ describe('the demo in Chromium', () => {
     expect(body.url).toMatch(new RegExp(`^ws://127\\.0\\.0\\.1:\\d+/rooms/${ROOM}$`));
   });
 
-  it('Alice and Bob join the same room and each sees the other', async () => {
+  it('Alice and Bob join the same room and each sees the other (and the Helper agent)', async () => {
     alice = await joinRoom('Alice');
     bob = await joinRoom('Bob');
     await participants(alice).getByText('Bob', { exact: true }).waitFor();
     await participants(bob).getByText('Alice', { exact: true }).waitFor();
     await participants(alice).getByText('(you)').waitFor();
-    expect(await participants(alice).getAttribute('aria-label')).toBe('Participants (2)');
-    expect(await participants(bob).getAttribute('aria-label')).toBe('Participants (2)');
+    // The demo server started the Helper agent in the room when the first token was handed out.
+    await participants(alice).getByText('Helper', { exact: true }).waitFor();
+    await participants(bob).getByText('Helper', { exact: true }).waitFor();
+    expect(await participants(alice).getAttribute('aria-label')).toBe('Participants (3)');
+    expect(await participants(bob).getAttribute('aria-label')).toBe('Participants (3)');
   });
 
   it('Bob sees "Alice is typing…" while Alice types, then her message', async () => {
@@ -115,7 +107,7 @@ describe('the demo in Chromium', () => {
     expect(await bob.getByLabel('Display name').inputValue()).toBe('Bob');
     expect(await bob.getByLabel('Room', { exact: true }).inputValue()).toBe(ROOM);
     await participants(alice).getByText('Bob', { exact: true }).waitFor({ state: 'detached' });
-    expect(await participants(alice).getAttribute('aria-label')).toBe('Participants (1)');
+    expect(await participants(alice).getAttribute('aria-label')).toBe('Participants (2)');
   });
 
   it('no page threw or logged an error', () => {

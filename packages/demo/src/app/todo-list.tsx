@@ -1,5 +1,6 @@
-import { useTable, useTableMutation } from '@convene/react';
+import { useTable } from '@convene/react';
 import { TODOS_TABLE, type TodoRow } from '../shared/todos-table.js';
+import { TodoItem } from './todo-item.js';
 
 // Oldest first, like a shared checklist; the query object is stable so it is not refetched per render.
 const QUERY = { orderBy: [{ column: 'created_at', direction: 'asc' as const }, { column: 'id' }], limit: 200 };
@@ -7,7 +8,6 @@ const QUERY = { orderBy: [{ column: 'created_at', direction: 'asc' as const }, {
 /** The rows of `todos`, live: anyone's insert or tick (the agent's too) refetches the list. */
 export function TodoList() {
   const { data: rows, error, isPending } = useTable<TodoRow>(TODOS_TABLE, QUERY);
-  const { mutate } = useTableMutation(TODOS_TABLE);
   if (error) {
     return (
       <p role="alert" className="demo-error">
@@ -20,17 +20,7 @@ export function TodoList() {
   return (
     <ul className="demo-list" aria-label="To-do items">
       {rows.map((row) => (
-        <li key={row.id} className="demo-todo">
-          <label>
-            <input
-              type="checkbox"
-              checked={row.done}
-              onChange={(event) => mutate({ update: { where: { id: row.id }, values: { done: event.currentTarget.checked } } })}
-            />
-            <span className={row.done ? 'demo-done' : undefined}>{row.title}</span>
-          </label>
-          {row.added_by ? <span className="demo-muted">{row.added_by}</span> : null}
-        </li>
+        <TodoItem key={row.id} row={row} />
       ))}
     </ul>
   );

@@ -4,6 +4,7 @@ import { createRoomServer, silentLogger, type Logger, type RunningRoomServer } f
 import type { DemoConfig } from './config.js';
 import { demoRequestHandler } from './request-handler.js';
 import { RoomAgents, type RoomAgentsOptions } from './room-agents.js';
+import { warmUpDatabase } from './warm-up-database.js';
 
 export interface RunningDemo {
   /** `http://host:port` of the app. */
@@ -32,6 +33,8 @@ export interface StartDemoOptions extends Omit<DemoConfig, 'agent'> {
   agent?: boolean;
   /** Agent settings for tests (idle timeout, a faster model). */
   agentOptions?: Pick<RoomAgentsOptions, 'idleTimeoutMs' | 'agentOptions'>;
+  /** Start the database engine before answering (default true; see warmUpDatabase). */
+  warmUpDatabase?: boolean;
   logger?: Logger;
   roomReleaseGraceMs?: number;
 }
@@ -61,6 +64,9 @@ export async function startDemo(config: StartDemoOptions): Promise<RunningDemo> 
     ...(config.roomReleaseGraceMs !== undefined ? { roomReleaseGraceMs: config.roomReleaseGraceMs } : {}),
   });
   const logger = config.logger ?? silentLogger;
+  if (config.warmUpDatabase !== false && !(await warmUpDatabase(agentUrl(config.host, rooms.port), config.secret))) {
+    logger.warn('the room database did not start within 30 s; the first to-do list may be slow');
+  }
   const agents =
     config.agent === false
       ? null

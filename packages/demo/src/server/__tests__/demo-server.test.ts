@@ -40,6 +40,7 @@ beforeAll(async () => {
     dataDir: join(dir, 'data'),
     appDir: app,
     roomReleaseGraceMs: 100,
+    warmUpDatabase: false,
   });
 });
 
@@ -178,6 +179,7 @@ describe('the Helper agent', () => {
       dataDir: join(dir, 'data-idle'),
       appDir: join(dir, 'app'),
       agentOptions: { idleTimeoutMs: 150 },
+      warmUpDatabase: false,
     });
     try {
       await fetch(`${quiet.url}/api/room-connection?name=a&room=idle`);
@@ -197,7 +199,7 @@ describe('the Helper agent', () => {
   });
 
   it('is not started with agent: false', async () => {
-    const none = await startDemo({ host: '127.0.0.1', port: 0, roomPort: 0, secret: SECRET, dataDir: join(dir, 'data-none'), appDir: join(dir, 'app'), agent: false });
+    const none = await startDemo({ host: '127.0.0.1', port: 0, roomPort: 0, secret: SECRET, dataDir: join(dir, 'data-none'), appDir: join(dir, 'app'), agent: false, warmUpDatabase: false });
     try {
       expect((await fetch(`${none.url}/api/room-connection?name=a&room=r`)).status).toBe(200);
       expect(none.agents).toBeNull();
