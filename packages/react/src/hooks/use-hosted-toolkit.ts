@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
-import type { HostedToolkitDefinition } from '@convene/client';
+import type { HostedToolkitDefinition, ToolCallContext } from '@convene/client';
 import { useRoomStore } from './use-room-store.js';
 import { toolkitsQueryKey } from './use-toolkits.js';
 
@@ -28,10 +28,15 @@ export function useHostedToolkit(definition: HostedToolkitDefinition): { status:
     let live = true;
     let stop: (() => Promise<void>) | null = null;
     // Handlers delegate to the latest definition, so re-renders never re-register.
+    const current = (tool: string) => latest.current.tools[tool]!;
     const tools = Object.fromEntries(
       Object.entries(latest.current.tools).map(([tool, spec]) => [
         tool,
-        { ...spec, handler: (input: never, context: Parameters<typeof spec.handler>[1]) => latest.current.tools[tool]!.handler(input, context) },
+        {
+          ...spec,
+          ...(spec.handler ? { handler: (input: never, context: ToolCallContext) => current(tool).handler!(input, context) } : {}),
+          ...(spec.stream ? { stream: (input: never, context: ToolCallContext) => current(tool).stream!(input, context) } : {}),
+        },
       ]),
     );
     // Deferred a microtask: StrictMode's immediate unmount cancels this before anything is sent.
