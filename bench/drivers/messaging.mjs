@@ -8,7 +8,7 @@
 import WebSocket from 'ws';
 import { RoomClient, nodeTransport } from '@convene/client/node';
 import { participantToken } from '@convene/client/tokens';
-import { FrameDecoder, encodeMessage, pack, unpack } from '@convene/protocol';
+import { encodeMessage, pack, unpack } from '@convene/protocol';
 import { now, serve, sleep } from '../lib/child.mjs';
 
 const BODY_BYTES = 64;
@@ -63,11 +63,26 @@ async function connectConvene(index, sender) {
 }
 
 async function connectRelay(index, sender) {
-  const ws = new WebSocket(`${config.url}/r/${encodeURIComponent(config.room)}?i=${index}`, { perMessageDeflate: false });
-  const decoder = new FrameDecoder();
+  const ws = new WebSocket(`${config.url}/d/${encodeURIComponent(config.room)}?i=${index}`, { perMessageDeflate: false });
+  // Several senders' frames can interleave through a relay that forwards frame by frame, so frames
+  // are matched to their header by message id (unique per sender) instead of FrameDecoder's strict
+  // one-message-at-a-time order.
+  const pending = new Map();
+  const textDecoder = new TextDecoder();
   ws.on('message', (data) => {
-    const message = decoder.push(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-    if (message && message.type === 'messaging.send') record(unpack(message.data).header.message);
+    const id = data.readUInt32BE(4);
+    const packet = data.readUInt32BE(8);
+    if (packet === 0) {
+      pending.set(id, { type: textDecoder.decode(data.subarray(16)), parts: [], count: data.readUInt32BE(12) });
+      return;
+    }
+    const message = pending.get(id);
+    if (!message) return;
+    message.parts.push(data.subarray(12));
+    if (message.parts.length < message.count) return;
+    pending.delete(id);
+    const body = message.parts.length === 1 ? message.parts[0] : Buffer.concat(message.parts);
+    if (message.type === 'messaging.send') record(unpack(new Uint8Array(body.buffer, body.byteOffset, body.byteLength)).header.message);
   });
   ws.on('error', () => {});
   await new Promise((resolve, reject) => {
@@ -101,7 +116,8 @@ function startSender(client, { rate, durationMs, warmupMs, mode, targets }) {
       );
     } else {
       const data = pack({ from_participant_id: `p${client.index}`, type: 'bench', message });
-      const id = mode === 'direct' ? (Number(targets[target++ % targets.length]) + 1) * HIGH + s : s;
+      const low = client.index * 1_000_000 + (s % 1_000_000);
+      const id = mode === 'direct' ? (Number(targets[target++ % targets.length]) + 1) * HIGH + low : low;
       for (const frame of encodeMessage({ id, type: 'messaging.send', data })) client.ws.send(frame);
       state.acked++;
     }

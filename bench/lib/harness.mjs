@@ -16,7 +16,7 @@ const SERVER_SCRIPTS = {
 export const LABELS = { relay: 'raw ws relay', convene: 'Convene', yws: 'y-websocket server' };
 
 /** Global options set by run.mjs (profiling). */
-export const settings = { profileDir: null, profileTag: '' };
+export const settings = { profileDir: null, quietMs: 400, pauseMs: 1000 };
 
 function waitReady(proc, timeoutMs = 30_000) {
   return new Promise((resolve, reject) => {
@@ -65,7 +65,7 @@ export async function cpuOf(server) {
 }
 
 /** Polls `read()` until it stops changing for `quietMs` or reaches `target`, at most `maxMs`. */
-export async function settle(read, { target = Infinity, quietMs = 300, maxMs = 3_000 } = {}) {
+export async function settle(read, { target = Infinity, quietMs = settings.quietMs, maxMs = 5_000 } = {}) {
   const deadline = Date.now() + maxMs;
   let last = await read();
   let since = Date.now();

