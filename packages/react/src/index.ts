@@ -68,3 +68,5 @@ export { useFile } from './hooks/use-file.js';
 export { useTable, useTableMutation } from './hooks/use-table.js';
 export type { TableQuery, TableMutation } from './hooks/use-table.js';
 export { roomQueryKeys } from './hooks/use-room-query-key.js';
+export { useQueueConsumer } from './hooks/use-queue.js';
+export type { QueueConsumerState } from './hooks/use-queue.js';
