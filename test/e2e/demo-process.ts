@@ -77,8 +77,9 @@ export function startDemoProcess(dataDir: string): Promise<DemoProcess> {
   return new Promise((resolveStart, reject) => {
     const timer = setTimeout(() => {
       void stop();
-      reject(new Error(`the demo server printed no URL within 20 s\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, 20_000);
+      reject(new Error(`the demo server printed no URL within 60 s\nstdout: ${stdout}\nstderr: ${stderr}`));
+      // It starts the room database before printing the URL: seconds, more on a busy machine.
+    }, 60_000);
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
       const match = /^Convene demo: open (http:\/\/\S+)$/m.exec(stdout);

@@ -13,7 +13,9 @@ async function main(): Promise<void> {
   if (!existsSync(join(config.appDir, 'index.html'))) {
     process.stderr.write(`convene-demo: no built app in ${config.appDir}; run \`npm run build\` first\n`);
   }
+  process.stderr.write('convene-demo: starting the room server and its database (a few seconds on the first run)…\n');
   const demo = await startDemo({ ...config, logger: consoleLogger('warn') });
+  if (demo.agents) process.stderr.write('convene-demo: the Helper agent joins each room opened through this app (DEMO_AGENT=0 turns it off)\n');
   process.stdout.write(`Convene demo: open ${demo.url}\n`);
   let stopping = false;
   const stop = (signal: string) => {
