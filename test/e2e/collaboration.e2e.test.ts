@@ -1,4 +1,5 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -147,6 +148,16 @@ describe('collaboration in the demo', () => {
       alice.screenshot({ path: join(ARTIFACTS, 'alice-collaboration.png') }),
       bob.screenshot({ path: join(ARTIFACTS, 'bob-collaboration.png') }),
     ]);
+  });
+
+  it('the room page has no accessibility violations (axe-core, with real layout and colours)', async () => {
+    await alice.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
+    const violations = await alice.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run: (context: Document) => Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } }).axe;
+      const result = await axe.run(document);
+      return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
+    });
+    expect(violations).toEqual([]);
   });
 
   it('no page threw or logged an error', () => {

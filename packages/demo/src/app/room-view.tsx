@@ -37,12 +37,14 @@ export function RoomView({ name, room, onLeave }: RoomViewProps) {
           <aside className="demo-sidebar">
             <RoomPresence />
           </aside>
-          <RoomChat label={`Chat in ${room}`} className="demo-chat" emptyText="No messages yet. Ask the Helper agent: “@helper help”." />
-          <div className="demo-workspace">
-            <NotesPanel />
-            <FilesPanel />
-            <TodosPanel name={name} />
-          </div>
+          <main className="demo-main">
+            <RoomChat label={`Chat in ${room}`} className="demo-chat" emptyText="No messages yet. Ask the Helper agent: “@helper help”." />
+            <div className="demo-workspace">
+              <NotesPanel />
+              <FilesPanel />
+              <TodosPanel name={name} />
+            </div>
+          </main>
         </div>
       </div>
     </RoomProvider>
