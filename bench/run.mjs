@@ -34,21 +34,21 @@ const MODES = {
     reps: 3,
     fanout: { ns: [2, 10, 50, 200], rate: 50, durationMs: 10_000, warmupMs: 2_000 },
     direct: { n: 10, rate: 50, durationMs: 10_000, warmupMs: 2_000 },
-    throughput: { n: 10, startRate: 200, factor: 1.4, maxRate: 100_000, stepMs: 3_000, warmupMs: 500, cpuRate: 1_000, cpuMs: 4_000 },
+    throughput: { n: 10, startRate: 250, factor: 1.5, refine: 2, maxRate: 100_000, stepMs: 3_000, warmupMs: 500, cpuRate: 1_000, cpuMs: 4_000 },
     docs: { ns: [2, 10, 50], rate: 50, durationMs: 10_000, warmupMs: 2_000 },
-    docsThroughput: { n: 10, startRate: 50, factor: 1.4, maxRate: 20_000, stepMs: 3_000, warmupMs: 500, cpuRate: 100, cpuMs: 4_000 },
+    docsThroughput: { n: 10, startRate: 50, factor: 1.5, refine: 2, maxRate: 20_000, stepMs: 3_000, warmupMs: 500, cpuRate: 100, cpuMs: 4_000 },
     memory: { connections: 1_000, rooms: 10, reps: 2 },
     react: { participants: 200, active: 50, tickHz: 20, perTick: 5, messagesPerSec: 10, durationMs: 10_000 },
   },
   quick: {
     reps: 1,
-    fanout: { ns: [2, 10, 50, 200], rate: 50, durationMs: 3_000, warmupMs: 1_000 },
-    direct: { n: 10, rate: 50, durationMs: 3_000, warmupMs: 1_000 },
-    throughput: { n: 10, startRate: 400, factor: 2, maxRate: 100_000, stepMs: 1_500, warmupMs: 300, cpuRate: 1_000, cpuMs: 2_000 },
-    docs: { ns: [2, 10, 50], rate: 50, durationMs: 3_000, warmupMs: 1_000 },
-    docsThroughput: { n: 10, startRate: 50, factor: 2, maxRate: 20_000, stepMs: 1_500, warmupMs: 300, cpuRate: 100, cpuMs: 2_000 },
+    fanout: { ns: [2, 10, 50, 200], rate: 50, durationMs: 2_500, warmupMs: 500 },
+    direct: { n: 10, rate: 50, durationMs: 2_500, warmupMs: 500 },
+    throughput: { n: 10, startRate: 800, factor: 2, refine: 1, maxRate: 100_000, stepMs: 1_000, warmupMs: 200, cpuRate: 1_000, cpuMs: 1_500 },
+    docs: { ns: [2, 10, 50], rate: 50, durationMs: 2_500, warmupMs: 500 },
+    docsThroughput: { n: 10, startRate: 50, factor: 2, refine: 1, maxRate: 20_000, stepMs: 1_000, warmupMs: 200, cpuRate: 100, cpuMs: 1_500 },
     memory: { connections: 1_000, rooms: 10, reps: 1 },
-    react: { participants: 200, active: 50, tickHz: 20, perTick: 5, messagesPerSec: 10, durationMs: 3_000 },
+    react: { participants: 200, active: 50, tickHz: 20, perTick: 5, messagesPerSec: 10, durationMs: 2_000 },
   },
   smoke: {
     reps: 1,
@@ -63,6 +63,7 @@ const MODES = {
 };
 const cfg = MODES[mode];
 if (mode === 'smoke') Object.assign(settings, { quietMs: 150, pauseMs: 200 });
+if (mode === 'quick') Object.assign(settings, { quietMs: 300, pauseMs: 500 });
 const reps = Number(option('reps') ?? cfg.reps);
 const want = (name) => !only || only.includes(name);
 const log = (line) => process.stderr.write(`${line}\n`);
@@ -167,6 +168,7 @@ async function main() {
     const runs = await repeated(`throughput N=${cfg.throughput.n}`, ['relay', 'convene'], (t) => ramp(t, cfg.throughput));
     results.scenarios.throughput = runs;
     addRow(rows, `3 sustained N=${cfg.throughput.n}`, 'deliveries/s (p99 ≤ 50 ms, ≥ 99.9 %)', '/s', compare(runs, 'sustainedDeliveries', ['relay']), { vs: 'relay', min: 0.85 });
+    addRow(rows, `3 sustained N=${cfg.throughput.n}`, 'client CPU per delivery, all client processes (info)', 'µs', compare(runs, 'clientCpuPerDelivery', ['relay']));
     addRow(rows, `3 sustained N=${cfg.throughput.n}`, `server CPU per delivery @ ${cfg.throughput.cpuRate} msg/s (${cfg.throughput.cpuRate * (cfg.throughput.n - 1)} deliveries/s)`, 'µs', compare(runs, 'cpuPerDelivery', ['relay']), { vs: 'relay', max: 1.2 });
   }]);
   jobs.push(['docs', async (rows) => {
@@ -185,6 +187,7 @@ async function main() {
     const runs = await repeated(`docs throughput N=${c.n}`, ['relay', 'yws', 'convene'], (t) => docRamp(t, c));
     results.scenarios.docsThroughput = runs;
     addRow(rows, `4 doc sustained N=${c.n}`, 'updates/s (p99 ≤ 50 ms, ≥ 99.9 %)', '/s', compare(runs, 'sustainedUpdates', ['relay', 'yws']));
+    addRow(rows, `4 doc sustained N=${c.n}`, 'client CPU per delivered update, all client processes (info)', 'µs', compare(runs, 'clientCpuPerDelivery', ['relay', 'yws']));
     addRow(rows, `4 doc sustained N=${c.n}`, `server CPU per delivered update @ ${c.cpuRate} updates/s (${c.cpuRate * (c.n - 1)} deliveries/s)`, 'µs', compare(runs, 'cpuPerDelivery', ['relay', 'yws']), { vs: 'yws', max: 0.75 });
   }]);
   jobs.push(['memory', async (rows) => {

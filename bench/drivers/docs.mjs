@@ -12,6 +12,12 @@ import { ChildProperty, ElementType, MeshSchema, RoomClient, nodeTransport } fro
 import { participantToken } from '@convene/client/tokens';
 import { now, serve, sleep } from '../lib/child.mjs';
 
+const cpuNow = () => {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+};
+let cpuMark = cpuNow();
+
 const CHUNK = 8;
 const INITIAL = '........';
 
@@ -124,6 +130,11 @@ function startSender(client, { rate, durationMs, warmupMs }) {
 }
 
 serve({
+  /** Starts a client-CPU measurement window (ended by collect). */
+  mark() {
+    cpuMark = cpuNow();
+    return true;
+  },
   async setup(args) {
     config = args;
     const connect = args.target === 'convene' ? connectConvene : connectYws;
@@ -143,10 +154,13 @@ serve({
   },
   received: () => receivedCount,
   collect() {
+    const cpu = cpuNow();
     const out = {
       sends: senders.map((s) => ({ f: s.f, warm: s.state.warm, times: s.state.sends })),
       received: [...received],
+      cpuMicros: cpu - cpuMark,
     };
+    cpuMark = cpu;
     received = new Map();
     receivedCount = 0;
     senders = [];

@@ -11,7 +11,7 @@ serve({
   async setup({ target, url, secret, clients }) {
     const list = [...clients];
     while (list.length) {
-      const batch = list.splice(0, 25);
+      const batch = list.splice(0, 50);
       open.push(
         ...(await Promise.all(
           batch.map(async ({ index, room }) => {

@@ -11,6 +11,12 @@ import { participantToken } from '@convene/client/tokens';
 import { encodeMessage, pack, unpack } from '@convene/protocol';
 import { now, serve, sleep } from '../lib/child.mjs';
 
+const cpuNow = () => {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+};
+let cpuMark = cpuNow();
+
 const BODY_BYTES = 64;
 const HIGH = 2 ** 32;
 
@@ -139,6 +145,11 @@ function startSender(client, { rate, durationMs, warmupMs, mode, targets }) {
 }
 
 serve({
+  /** Starts a client-CPU measurement window (ended by collect). */
+  mark() {
+    cpuMark = cpuNow();
+    return true;
+  },
   async setup(args) {
     config = args;
     const connect = config.target === 'convene' ? connectConvene : connectRelay;
@@ -180,7 +191,10 @@ serve({
     const warm = senders.reduce((n, s) => n + s.warm, 0);
     const acked = senders.reduce((n, s) => n + s.acked, 0);
     const errors = senders.reduce((n, s) => n + s.errors, 0);
-    return { latencies: r.latencies, perMessage, received: r.received, warmReceived: r.warmReceived, sent, warm, acked, errors };
+    const cpu = cpuNow();
+    const cpuMicros = cpu - cpuMark;
+    cpuMark = cpu;
+    return { latencies: r.latencies, perMessage, received: r.received, warmReceived: r.warmReceived, sent, warm, acked, errors, cpuMicros };
   },
   received: () => recording.received,
   async close() {

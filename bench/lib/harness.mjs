@@ -49,8 +49,14 @@ export async function startServer(kind, { limits, tag = '' } = {}) {
 
 /** Starts `count` copies of a driver script, ready and clock-aligned. */
 export async function startDrivers(script, count, name = 'driver') {
+  const nodeArgs = [];
+  if (settings.profileDir) {
+    const dir = `${settings.profileDir}/${name}`;
+    mkdirSync(dir, { recursive: true });
+    nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${dir}`);
+  }
   const procs = [];
-  for (let i = 0; i < count; i++) procs.push(new Proc(`${name}-${i}`, benchUrl(script)));
+  for (let i = 0; i < count; i++) procs.push(new Proc(`${name}-${i}`, benchUrl(script), { nodeArgs }));
   await Promise.all(procs.map((p) => waitReady(p)));
   await Promise.all(procs.map((p) => alignClock(p)));
   return procs;

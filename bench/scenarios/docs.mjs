@@ -1,5 +1,6 @@
 // Scenario 4: document update propagation (8-character Yjs inserts) against Convene (`room.sync`)
 // and y-websocket's reference server, one server per call.
+import { searchRate } from '../lib/ramp.mjs';
 import { percentile } from '../lib/stats.mjs';
 import { SECRET, cpuOf, settings, settle, startDrivers, startServer, stopAll } from '../lib/harness.mjs';
 
@@ -23,6 +24,7 @@ async function room(target, { n, senders, receiverProcs, tag }) {
 }
 
 async function runOnce(r, { rate, durationMs, warmupMs, n }) {
+  await Promise.all(r.drivers.map((d) => d.call('mark')));
   const cpu0 = await cpuOf(r.server);
   const t0 = performance.now();
   await Promise.all(r.senderDrivers.map((d) => d.call('run', { rate, durationMs, warmupMs }, durationMs + 60_000)));
@@ -78,6 +80,7 @@ async function runOnce(r, { rate, durationMs, warmupMs, n }) {
     delivered: measured ? received / (measured * expected) : NaN,
     updatesPerSec: measuredSeconds > 0 ? measured / measuredSeconds : NaN,
     cpuPerDelivery: deliveries ? cpuMicros / deliveries : NaN,
+    clientCpuPerDelivery: deliveries ? parts.reduce((n, p) => n + p.cpuMicros, 0) / deliveries : NaN,
     cpuMicros,
     measured,
     received,
@@ -98,29 +101,16 @@ export async function docLatency(target, { n, rate, durationMs, warmupMs }) {
  * Sustained updates/s: all n clients write; the total insert rate climbs by `factor` until
  * p99 > maxP99 or < minDelivered arrive. Server CPU per delivered update at a fixed `cpuRate`.
  */
-export async function docRamp(target, { n, startRate, factor, maxRate, stepMs, warmupMs, cpuRate, cpuMs, maxP99 = 50, minDelivered = 0.999 }) {
+export async function docRamp(target, { n, startRate, factor, maxRate, refine, stepMs, warmupMs, cpuRate, cpuMs, maxP99 = 50, minDelivered = 0.999 }) {
   const r = await room(target, { n, senders: n, receiverProcs: 2, tag: `docramp${n}` });
   try {
     await runOnce(r, { rate: cpuRate / n, durationMs: settings.pauseMs, warmupMs: settings.pauseMs, n });
     const fixed = await runOnce(r, { rate: cpuRate / n, durationMs: cpuMs, warmupMs: 300, n });
-    const steps = [];
-    let best = null;
-    for (let rate = startRate; rate <= maxRate; rate = Math.round(rate * factor)) {
+    const { best, steps } = await searchRate(async (rate) => {
       const step = await runOnce(r, { rate: rate / n, durationMs: stepMs, warmupMs, n });
-      let pass = step.p99 <= maxP99 && step.delivered >= minDelivered;
-      if (!pass) {
-        // One retry: on a shared machine a single scheduling hiccup should not end the ramp.
-        const again = await runOnce(r, { rate: rate / n, durationMs: stepMs, warmupMs, n });
-        if (again.p99 <= maxP99 && again.delivered >= minDelivered) {
-          Object.assign(step, again);
-          pass = true;
-        }
-      }
-      steps.push({ rate, p99: step.p99, delivered: step.delivered, updatesPerSec: step.updatesPerSec, pass });
-      if (!pass) break;
-      best = { rate, ...step };
-    }
-    return { sustainedUpdates: best?.updatesPerSec ?? 0, sustainedRate: best?.rate ?? 0, cpuPerDelivery: fixed.cpuPerDelivery, fixedP99: fixed.p99, steps };
+      return { p99: step.p99, delivered: step.delivered, updatesPerSec: step.updatesPerSec, pass: step.p99 <= maxP99 && step.delivered >= minDelivered };
+    }, { startRate, factor, maxRate, refine });
+    return { sustainedUpdates: best?.updatesPerSec ?? 0, sustainedRate: best?.rate ?? 0, cpuPerDelivery: fixed.cpuPerDelivery, clientCpuPerDelivery: fixed.clientCpuPerDelivery, fixedP99: fixed.p99, steps };
   } finally {
     await r.close();
   }

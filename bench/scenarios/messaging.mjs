@@ -1,5 +1,6 @@
 // Scenarios 1–3: broadcast fan-out latency, direct-message latency, and the sustained-rate ramp,
 // each run against one server (`relay` or `convene`) per call.
+import { searchRate } from '../lib/ramp.mjs';
 import { percentile } from '../lib/stats.mjs';
 import { SECRET, cpuOf, settings, settle, startDrivers, startServer, stopAll } from '../lib/harness.mjs';
 
@@ -28,6 +29,7 @@ async function room(target, { n, senders, receiverProcs, limits, tag }) {
 
 /** One timed run in an open room: send, wait for deliveries to settle, collect and summarize. */
 async function runOnce(r, { rate, durationMs, warmupMs, mode, expectedPerMessage, targets }) {
+  await Promise.all(r.drivers.map((d) => d.call('mark')));
   const cpu0 = await cpuOf(r.server);
   const t0 = performance.now();
   await Promise.all(r.senderDrivers.map((d) => d.call('run', { rate, durationMs, warmupMs, mode, targets }, durationMs + 60_000)));
@@ -70,6 +72,7 @@ function summarize(parts, { expectedPerMessage, cpuMicros, sendMs, warmupMs }) {
     delivered: measured > 0 ? received / (measured * expectedPerMessage) : NaN,
     deliveredPerSec: measuredSeconds > 0 ? received / measuredSeconds : NaN,
     cpuPerDelivery: deliveries > 0 ? cpuMicros / deliveries : NaN,
+    clientCpuPerDelivery: deliveries > 0 ? parts.reduce((n, p) => n + p.cpuMicros, 0) / deliveries : NaN,
     cpuMicros,
     sent,
     measured,
@@ -102,37 +105,25 @@ export async function direct(target, { n, rate, durationMs, warmupMs }) {
 
 /**
  * Scenario 3: every one of the n clients broadcasts; the total rate climbs by `factor` per step
- * until p99 > `maxP99` ms or fewer than `minDelivered` of deliveries arrive. The last passing step
- * is the sustained rate. Server CPU per delivery is measured at a fixed `cpuRate` (same for both
- * servers) before the ramp.
+ * until p99 > `maxP99` ms or fewer than `minDelivered` of deliveries arrive, then bisects (see
+ * searchRate). The highest passing step is the sustained rate. Server CPU per delivery is
+ * measured at a fixed total `cpuRate` (the same for both servers) before the ramp.
  */
-export async function ramp(target, { n, startRate, factor, maxRate, stepMs, warmupMs, cpuRate, cpuMs, maxP99 = 50, minDelivered = 0.999 }) {
+export async function ramp(target, { n, startRate, factor, maxRate, refine, stepMs, warmupMs, cpuRate, cpuMs, maxP99 = 50, minDelivered = 0.999 }) {
   const r = await room(target, { n, senders: n, receiverProcs: 2, limits: THROUGHPUT_LIMITS, tag: `ramp${n}` });
   try {
     // Warm the JIT and the sockets, then the fixed-load CPU measurement.
     await runOnce(r, { rate: cpuRate / n, durationMs: settings.pauseMs, warmupMs: settings.pauseMs, mode: 'broadcast', expectedPerMessage: n - 1 });
     const fixed = await runOnce(r, { rate: cpuRate / n, durationMs: cpuMs, warmupMs: 300, mode: 'broadcast', expectedPerMessage: n - 1 });
-    const steps = [];
-    let best = null;
-    for (let rate = startRate; rate <= maxRate; rate = Math.round(rate * factor)) {
+    const { best, steps } = await searchRate(async (rate) => {
       const step = await runOnce(r, { rate: rate / n, durationMs: stepMs, warmupMs, mode: 'broadcast', expectedPerMessage: n - 1 });
-      let pass = step.p99 <= maxP99 && step.delivered >= minDelivered;
-      if (!pass) {
-        // One retry: on a shared machine a single scheduling hiccup should not end the ramp.
-        const again = await runOnce(r, { rate: rate / n, durationMs: stepMs, warmupMs, mode: 'broadcast', expectedPerMessage: n - 1 });
-        if (again.p99 <= maxP99 && again.delivered >= minDelivered) {
-          Object.assign(step, again);
-          pass = true;
-        }
-      }
-      steps.push({ rate, p99: step.p99, delivered: step.delivered, deliveredPerSec: step.deliveredPerSec, pass });
-      if (!pass) break;
-      best = { rate, ...step };
-    }
+      return { p99: step.p99, delivered: step.delivered, deliveredPerSec: step.deliveredPerSec, pass: step.p99 <= maxP99 && step.delivered >= minDelivered };
+    }, { startRate, factor, maxRate, refine });
     return {
       sustainedDeliveries: best?.deliveredPerSec ?? 0,
       sustainedRate: best?.rate ?? 0,
       cpuPerDelivery: fixed.cpuPerDelivery,
+      clientCpuPerDelivery: fixed.clientCpuPerDelivery,
       fixedP99: fixed.p99,
       steps,
     };
