@@ -78,13 +78,14 @@ describe('messages', () => {
 
     await alice.messaging.sendMessage({ to: bob.localParticipant.id!, type: 'file', message: { name: 'a.bin' }, attachment });
     const direct = await eventually(() => atBob[0], (m) => m !== undefined);
-    expect(direct).toMatchObject({ type: 'file', message: { name: 'a.bin' }, fromParticipantId: alice.localParticipant.id! });
+    expect(direct).toMatchObject({ type: 'file', message: { name: 'a.bin' }, fromParticipantId: alice.localParticipant.id!, direct: true });
     expect(Buffer.from(direct!.attachment!).equals(Buffer.from(attachment))).toBe(true);
 
     await bob.messaging.broadcastMessage({ type: 'file', message: { name: 'b.bin' }, attachment });
     for (const box of [atAlice, atCarol]) {
       const got = await eventually(() => box[0], (m) => m !== undefined);
       expect(got?.message).toEqual({ name: 'b.bin' });
+      expect(got?.direct).toBe(false);
       expect(Buffer.from(got!.attachment!).equals(Buffer.from(attachment))).toBe(true);
     }
     // Carol got the broadcast only; the direct message went to Bob alone.

@@ -15,6 +15,7 @@ export type MessagingDelivery =
       message: Record<string, unknown>;
       messageId: string | undefined;
       attachment: Uint8Array | undefined;
+      direct: boolean;
     }
   | { kind: 'ignored' };
 
@@ -54,7 +55,9 @@ export function decodeMessagingDelivery(message: ServerMessage): MessagingDelive
       const messageId = typeof header['message_id'] === 'string' ? header['message_id'] : undefined;
       // Copy the tail so a kept attachment does not pin the whole received message in memory.
       const attachment = message.payload.length > 0 ? message.payload.slice() : undefined;
-      return { kind: 'message', fromParticipantId: from, type, message: body, messageId, attachment };
+      // Convene servers name the recipient of a direct message; broadcasts carry none.
+      const direct = typeof header['to_participant_id'] === 'string';
+      return { kind: 'message', fromParticipantId: from, type, message: body, messageId, attachment, direct };
     }
   }
 }

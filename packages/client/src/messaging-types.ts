@@ -13,6 +13,8 @@ export interface RoomMessage {
   attachment?: Uint8Array;
   /** `Date.now()` at arrival. */
   receivedAt: number;
+  /** Sent to us alone (`sendMessage`) rather than broadcast; known on Convene servers only. */
+  direct: boolean;
 }
 
 export interface SendMessageParams {

@@ -57,7 +57,7 @@ export class RoomMessaging {
   send(from: Participant, to: Participant | undefined, message: OutgoingMessage): void {
     if (!to || !to.messagingEnabled) throw new RoomError('participant_not_found', PARTICIPANT_NOT_FOUND_TEXT);
     if (this.#isDuplicate(from, message.messageId)) return;
-    this.#deliver([to], from.id, message);
+    this.#deliver([to], from.id, message, to.id);
   }
 
   /** Delivers to every other messaging-enabled participant; the sender gets no echo. */
@@ -66,9 +66,11 @@ export class RoomMessaging {
     this.#deliver(this.#enabledExcept(from), from.id, message);
   }
 
-  #deliver(recipients: Iterable<Participant>, fromId: string, message: OutgoingMessage): void {
+  /** `toId` is set for direct messages, so the recipient can tell them from broadcasts. */
+  #deliver(recipients: Iterable<Participant>, fromId: string, message: OutgoingMessage, toId?: string): void {
     const idPart = message.messageId === undefined ? '' : `,"message_id":${JSON.stringify(message.messageId)}`;
-    const header = `{"from_participant_id":${JSON.stringify(fromId)},"type":${JSON.stringify(message.type)},"message":${message.messageJson}${idPart}}`;
+    const toPart = toId === undefined ? '' : `,"to_participant_id":${JSON.stringify(toId)}`;
+    const header = `{"from_participant_id":${JSON.stringify(fromId)},"type":${JSON.stringify(message.type)},"message":${message.messageJson}${idPart}${toPart}}`;
     const data = packEncodedHeader(encoder.encode(header), message.attachment);
     this.#sendToAll(recipients, data);
   }
