@@ -180,7 +180,7 @@ describe('delivery', () => {
     const response = await alice.waitFor((m) => m.type === '__response__' && m.id === id);
     expect(response.header).toEqual({ type: 'empty' });
     const delivered = await bob.waitFor(isDelivery('file'));
-    expect(delivered.header).toEqual({ from_participant_id: alice.participantId, type: 'file', message: { name: 'blob.bin' } });
+    expect(delivered.header).toEqual({ from_participant_id: alice.participantId, type: 'file', message: { name: 'blob.bin' }, to_participant_id: bob.participantId });
     expect(delivered.payload.length).toBe(attachment.length);
     expect(Buffer.from(delivered.payload).equals(attachment)).toBe(true);
   });
@@ -190,7 +190,7 @@ describe('delivery', () => {
     const bob = await joinEnabled('bob');
     expect(await send(alice, bob, 'chat', { text: 'hi', n: [1, 2] })).toEqual({ type: 'empty' });
     const delivered = await bob.waitFor(isDelivery('chat'));
-    expect(delivered.header).toEqual({ from_participant_id: alice.participantId, type: 'chat', message: { text: 'hi', n: [1, 2] } });
+    expect(delivered.header).toEqual({ from_participant_id: alice.participantId, type: 'chat', message: { text: 'hi', n: [1, 2] }, to_participant_id: bob.participantId });
     expect(delivered.payload.length).toBe(0);
   });
 
@@ -233,7 +233,8 @@ describe('delivery', () => {
     await bob.waitFor(isDelivery('marker'));
     const chats = bob.messagesOfType('chat');
     expect(chats.map((m) => m.header)).toEqual([
-      { from_participant_id: alice.participantId, type: 'chat', message: { n: 1 }, message_id: 'm-1' },
+      // Direct: names its recipient. Broadcast: does not.
+      { from_participant_id: alice.participantId, type: 'chat', message: { n: 1 }, message_id: 'm-1', to_participant_id: bob.participantId },
       { from_participant_id: alice.participantId, type: 'chat', message: { n: 2 }, message_id: 'm-2' },
     ]);
   });
