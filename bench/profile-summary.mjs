@@ -32,11 +32,22 @@ function analyze(file) {
   const selfByFn = new Map();
   const inclusiveByFn = new Map();
   const areas = new Map();
+  // The profiler's own start-up (the IPC command that started it) is not the measured code.
+  const ownFrames = new Set(['profileStart', 'profileStop']);
+  const own = new Map();
+  const isOwn = (id) => {
+    if (own.has(id)) return own.get(id);
+    const n = byId.get(id);
+    const parentId = parent.get(id);
+    const value = ownFrames.has(n.callFrame.functionName) || (parentId !== undefined && isOwn(parentId));
+    own.set(id, value);
+    return value;
+  };
   let busy = 0;
   for (const [id, t] of self) {
     const n = byId.get(id);
     const name = n.callFrame.functionName;
-    if (name === '(idle)') continue;
+    if (name === '(idle)' || isOwn(id)) continue;
     busy += t;
     selfByFn.set(key(n), (selfByFn.get(key(n)) ?? 0) + t);
     const a = area(n.callFrame.url, name);

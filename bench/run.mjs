@@ -8,7 +8,8 @@
 //   node bench/run.mjs --quick    every scenario, shorter and one repetition (under 3 minutes)
 //   node bench/run.mjs --smoke    tiny sizes, seconds: checks that the harness works (npm test)
 // Options: --only=fanout,direct,throughput,docs,docs-throughput,memory,bundle,react
-//          --reps=N  --json=PATH  --no-build  --profile (servers under --cpu-prof, summarized)
+//          --reps=N  --json=PATH  --no-build  --profile (servers and clients under --cpu-prof,
+//          summarized)  --heap (memory scenario: heap snapshots of the servers, diffed by type)
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -21,6 +22,7 @@ import { docLatency, docRamp } from './scenarios/docs.mjs';
 import { idleMemory } from './scenarios/memory.mjs';
 import { reactRenders } from './scenarios/react.mjs';
 import { summarizeProfiles } from './profile-summary.mjs';
+import { heapDiff } from './heap-diff.mjs';
 
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(`--${name}`);
@@ -192,7 +194,12 @@ async function main() {
   }]);
   jobs.push(['memory', async (rows) => {
     const c = cfg.memory;
-    const runs = await repeated(`idle memory ${c.connections} conns`, ['relay', 'convene'], (t) => idleMemory(t, c), c.reps);
+    const heapDir = flag('heap') ? join(benchDir, 'profiles', 'heap') : null;
+    if (heapDir) mkdirSync(heapDir, { recursive: true });
+    const runs = await repeated(`idle memory ${c.connections} conns`, ['relay', 'convene'], (t) => idleMemory(t, { ...c, heapDir }), c.reps);
+    if (heapDir) {
+      results.heap = Object.fromEntries(['relay', 'convene'].map((t) => [t, heapDiff(`${heapDir}/${t}-before.heapsnapshot`, `${heapDir}/${t}-after.heapsnapshot`, c.connections)]));
+    }
     results.scenarios.memory = runs;
     addRow(rows, `5 idle memory (${c.connections} conns, ${c.rooms} rooms)`, 'heap + external per connection', 'B', compare(runs, 'heapExternalPerConn', ['relay']), { vs: 'relay', max: 1.3 });
     addRow(rows, `5 idle memory (${c.connections} conns, ${c.rooms} rooms)`, 'RSS per connection', 'B', compare(runs, 'rssPerConn', ['relay']));

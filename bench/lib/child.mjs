@@ -1,6 +1,7 @@
 // The child side of bench/lib/proc.mjs: answers IPC calls, exits with its parent, and keeps a clock
 // aligned with the orchestrator's so latencies can be measured across processes.
 let offset = 0;
+let profiler = null;
 
 /** Milliseconds on the orchestrator's clock (performance.timeOrigin-based, sub-ms resolution). */
 export const now = () => performance.timeOrigin + performance.now() - offset;
@@ -20,6 +21,39 @@ export function serve(handlers) {
     cpu: () => {
       const { user, system } = process.cpuUsage();
       return { user, system, total: user + system, at: now() };
+    },
+    /** Full GCs, then a V8 heap snapshot at `path` (for bench/heap-diff.mjs). */
+    heapSnapshot: async ({ path }) => {
+      for (let i = 0; i < 4 && typeof globalThis.gc === 'function'; i++) {
+        globalThis.gc();
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      const { writeHeapSnapshot } = await import('node:v8');
+      return writeHeapSnapshot(path);
+    },
+    /** Starts the V8 CPU profiler (inspector) for a measurement window. */
+    profileStart: async () => {
+      const { Session } = await import('node:inspector');
+      profiler = new Session();
+      profiler.connect();
+      const post = (method, params) => new Promise((resolve, reject) => profiler.post(method, params, (e, r) => (e ? reject(e) : resolve(r))));
+      await post('Profiler.enable');
+      await post('Profiler.setSamplingInterval', { interval: 500 });
+      await post('Profiler.start');
+      profiler.postAsync = post;
+      return true;
+    },
+    /** Stops the profiler and writes the window's .cpuprofile to `path`. */
+    profileStop: async ({ path }) => {
+      if (!profiler) return null;
+      const { profile } = await profiler.postAsync('Profiler.stop');
+      profiler.disconnect();
+      profiler = null;
+      const { mkdirSync, writeFileSync } = await import('node:fs');
+      const { dirname } = await import('node:path');
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, JSON.stringify(profile));
+      return path;
     },
     mem: async ({ gc = true } = {}) => {
       if (gc && typeof globalThis.gc === 'function') {

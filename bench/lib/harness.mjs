@@ -34,29 +34,23 @@ function waitReady(proc, timeoutMs = 30_000) {
 /** Starts a server process (with --expose-gc; with --cpu-prof when profiling) and returns it with its URL. */
 export async function startServer(kind, { limits, tag = '' } = {}) {
   const nodeArgs = ['--expose-gc'];
-  if (settings.profileDir) {
-    const dir = `${settings.profileDir}/${kind}${tag ? `-${tag}` : ''}`;
-    mkdirSync(dir, { recursive: true });
-    nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${dir}`);
-  }
   const env = { BENCH_SECRET: SECRET };
   if (limits) env.BENCH_LIMITS = JSON.stringify(limits);
   const proc = new Proc(`${kind}-server`, benchUrl(SERVER_SCRIPTS[kind]), { nodeArgs, env });
   const ready = await waitReady(proc);
   proc.url = ready.url;
+  proc.group = `${kind}-server${tag ? `-${tag}` : ''}`;
   return proc;
 }
 
 /** Starts `count` copies of a driver script, ready and clock-aligned. */
 export async function startDrivers(script, count, name = 'driver') {
-  const nodeArgs = [];
-  if (settings.profileDir) {
-    const dir = `${settings.profileDir}/${name}`;
-    mkdirSync(dir, { recursive: true });
-    nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${dir}`);
-  }
   const procs = [];
-  for (let i = 0; i < count; i++) procs.push(new Proc(`${name}-${i}`, benchUrl(script), { nodeArgs }));
+  for (let i = 0; i < count; i++) {
+    const proc = new Proc(`${name}-${i}`, benchUrl(script));
+    proc.group = name;
+    procs.push(proc);
+  }
   await Promise.all(procs.map((p) => waitReady(p)));
   await Promise.all(procs.map((p) => alignClock(p)));
   return procs;
@@ -64,6 +58,24 @@ export async function startDrivers(script, count, name = 'driver') {
 
 export async function stopAll(procs) {
   await Promise.all(procs.filter(Boolean).map((p) => p.stop()));
+}
+
+let windows = 0;
+
+/**
+ * With --profile, runs `measure()` with the V8 profiler on in every given process, so the profile
+ * covers the measurement window only (not start-up, joins or teardown). Profiles land in
+ * `<profileDir>/<process group>/`.
+ */
+export async function profiled(procs, measure) {
+  if (!settings.profileDir) return measure();
+  const id = ++windows;
+  await Promise.all(procs.map((p) => p.call('profileStart')));
+  try {
+    return await measure();
+  } finally {
+    await Promise.all(procs.map((p) => p.call('profileStop', { path: `${settings.profileDir}/${p.group ?? p.name}/${p.name}-${id}.cpuprofile` }, 60_000)));
+  }
 }
 
 export async function cpuOf(server) {

@@ -2,7 +2,7 @@
 // and y-websocket's reference server, one server per call.
 import { searchRate } from '../lib/ramp.mjs';
 import { percentile } from '../lib/stats.mjs';
-import { SECRET, cpuOf, settings, settle, startDrivers, startServer, stopAll } from '../lib/harness.mjs';
+import { SECRET, cpuOf, profiled, settings, settle, startDrivers, startServer, stopAll } from '../lib/harness.mjs';
 
 async function room(target, { n, senders, receiverProcs, tag }) {
   const server = await startServer(target, { tag });
@@ -25,13 +25,16 @@ async function room(target, { n, senders, receiverProcs, tag }) {
 
 async function runOnce(r, { rate, durationMs, warmupMs, n }) {
   await Promise.all(r.drivers.map((d) => d.call('mark')));
-  const cpu0 = await cpuOf(r.server);
-  const t0 = performance.now();
-  await Promise.all(r.senderDrivers.map((d) => d.call('run', { rate, durationMs, warmupMs }, durationMs + 60_000)));
-  const sendMs = performance.now() - t0;
-  const total = async () => (await Promise.all(r.drivers.map((d) => d.call('received')))).reduce((a, b) => a + b, 0);
-  await settle(total);
-  const cpu1 = await cpuOf(r.server);
+  const { cpu0, cpu1, sendMs } = await profiled([r.server, ...r.drivers], async () => {
+    const cpu0 = await cpuOf(r.server);
+    const t0 = performance.now();
+    await Promise.all(r.senderDrivers.map((d) => d.call('run', { rate, durationMs, warmupMs }, durationMs + 60_000)));
+    const sendMs = performance.now() - t0;
+    const total = async () => (await Promise.all(r.drivers.map((d) => d.call('received')))).reduce((a, b) => a + b, 0);
+    await settle(total);
+    const cpu1 = await cpuOf(r.server);
+    return { cpu0, cpu1, sendMs };
+  });
   const parts = await Promise.all(r.drivers.map((d) => d.call('collect', {}, 60_000)));
   const sends = new Map();
   const warmKeys = new Set();

@@ -3,13 +3,15 @@
 import { SECRET, settings, settle, startDrivers, startServer, stopAll } from '../lib/harness.mjs';
 import { sleep } from '../lib/child.mjs';
 
-export async function idleMemory(target, { connections, rooms, procs = 2 }) {
+/** With `heapDir`, also writes heap snapshots before/after (for bench/heap-diff.mjs). */
+export async function idleMemory(target, { connections, rooms, procs = 2, heapDir = null }) {
   const server = await startServer(target, { tag: 'idle' });
   const drivers = await startDrivers('drivers/idle.mjs', procs, `${target}-idle`);
   try {
     // A first small room warms up code paths (and lazy module loads) that every room shares.
     await drivers[0].call('setup', { target, url: server.url, secret: SECRET, clients: [{ index: 0, room: 'warmup' }] });
     await sleep(settings.pauseMs / 3);
+    if (heapDir) await server.call('heapSnapshot', { path: `${heapDir}/${target}-before.heapsnapshot` }, 120_000);
     const before = await server.call('mem');
     const plan = drivers.map(() => []);
     for (let i = 0; i < connections; i++) plan[i % procs].push({ index: i + 1, room: `idle-${i % rooms}` });
@@ -17,6 +19,7 @@ export async function idleMemory(target, { connections, rooms, procs = 2 }) {
     await settle(async () => (await server.call('info')).connections, { target: connections + 1, maxMs: 10_000 });
     await sleep(settings.pauseMs);
     const after = await server.call('mem');
+    if (heapDir) await server.call('heapSnapshot', { path: `${heapDir}/${target}-after.heapsnapshot` }, 120_000);
     const info = await server.call('info');
     const per = (field) => (after[field] - before[field]) / connections;
     return {

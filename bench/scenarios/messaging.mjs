@@ -2,7 +2,7 @@
 // each run against one server (`relay` or `convene`) per call.
 import { searchRate } from '../lib/ramp.mjs';
 import { percentile } from '../lib/stats.mjs';
-import { SECRET, cpuOf, settings, settle, startDrivers, startServer, stopAll } from '../lib/harness.mjs';
+import { SECRET, cpuOf, profiled, settings, settle, startDrivers, startServer, stopAll } from '../lib/harness.mjs';
 
 const THROUGHPUT_LIMITS = { messagesPerSecond: 1_000_000, messageBurst: 1_000_000 };
 
@@ -30,13 +30,16 @@ async function room(target, { n, senders, receiverProcs, limits, tag }) {
 /** One timed run in an open room: send, wait for deliveries to settle, collect and summarize. */
 async function runOnce(r, { rate, durationMs, warmupMs, mode, expectedPerMessage, targets }) {
   await Promise.all(r.drivers.map((d) => d.call('mark')));
-  const cpu0 = await cpuOf(r.server);
-  const t0 = performance.now();
-  await Promise.all(r.senderDrivers.map((d) => d.call('run', { rate, durationMs, warmupMs, mode, targets }, durationMs + 60_000)));
-  const sendMs = performance.now() - t0;
-  const totalReceived = async () => (await Promise.all(r.drivers.map((d) => d.call('received')))).reduce((a, b) => a + b, 0);
-  await settle(totalReceived);
-  const cpu1 = await cpuOf(r.server);
+  const { cpu0, cpu1, sendMs } = await profiled([r.server, ...r.drivers], async () => {
+    const cpu0 = await cpuOf(r.server);
+    const t0 = performance.now();
+    await Promise.all(r.senderDrivers.map((d) => d.call('run', { rate, durationMs, warmupMs, mode, targets }, durationMs + 60_000)));
+    const sendMs = performance.now() - t0;
+    const totalReceived = async () => (await Promise.all(r.drivers.map((d) => d.call('received')))).reduce((a, b) => a + b, 0);
+    await settle(totalReceived);
+    const cpu1 = await cpuOf(r.server);
+    return { cpu0, cpu1, sendMs };
+  });
   const parts = await Promise.all(r.drivers.map((d) => d.call('collect', {}, 60_000)));
   return summarize(parts, { expectedPerMessage, cpuMicros: cpu1 - cpu0, sendMs, warmupMs });
 }
