@@ -8,15 +8,16 @@ export async function idleMemory(target, { connections, rooms, procs = 2, heapDi
   const server = await startServer(target, { tag: 'idle' });
   const drivers = await startDrivers('drivers/idle.mjs', procs, `${target}-idle`);
   try {
-    // A first small room warms up code paths (and lazy module loads) that every room shares.
-    await drivers[0].call('setup', { target, url: server.url, secret: SECRET, clients: [{ index: 0, room: 'warmup' }] });
+    // A first small room warms up code paths (JIT, lazy module loads) that every room shares.
+    const warm = Math.min(20, connections);
+    await drivers[0].call('setup', { target, url: server.url, secret: SECRET, clients: Array.from({ length: warm }, (_, i) => ({ index: connections + 1 + i, room: 'warmup' })) });
     await sleep(settings.pauseMs / 3);
     if (heapDir) await server.call('heapSnapshot', { path: `${heapDir}/${target}-before.heapsnapshot` }, 120_000);
     const before = await server.call('mem');
     const plan = drivers.map(() => []);
     for (let i = 0; i < connections; i++) plan[i % procs].push({ index: i + 1, room: `idle-${i % rooms}` });
     await Promise.all(drivers.map((d, k) => d.call('setup', { target, url: server.url, secret: SECRET, clients: plan[k] }, 180_000)));
-    await settle(async () => (await server.call('info')).connections, { target: connections + 1, maxMs: 10_000 });
+    await settle(async () => (await server.call('info')).connections, { target: connections + warm, maxMs: 10_000 });
     await sleep(settings.pauseMs);
     const after = await server.call('mem');
     if (heapDir) await server.call('heapSnapshot', { path: `${heapDir}/${target}-after.heapsnapshot` }, 120_000);
