@@ -1,7 +1,8 @@
 /**
  * Finds the highest passing rate: climbs from `startRate` by `factor` until a step fails (each
  * failing step is retried once: one scheduling hiccup on a shared machine should not end the
- * ramp), then bisects geometrically between the last pass and the first failure `refine` times.
+ * ramp), or steps down if the first one fails, then bisects geometrically between the last pass
+ * and the first failure `refine` times.
  * `step(rate)` resolves to a result with `pass`. Returns { best, steps }.
  */
 export async function searchRate(step, { startRate, factor, maxRate, refine = 1 }) {
@@ -25,8 +26,15 @@ export async function searchRate(step, { startRate, factor, maxRate, refine = 1 
     }
     best = { rate, ...result };
   }
-  let low = best?.rate ?? startRate / factor;
+  // The very first step failed: step down until one passes (at most a few times).
+  for (let rate = Math.round(startRate / factor), k = 0; best === null && k < 4 && rate >= 1; rate = Math.round(rate / factor), k++) {
+    const result = await attempt(rate);
+    if (result.pass) best = { rate, ...result };
+    else fail = rate;
+  }
+  let low = best?.rate ?? 0;
   for (let i = 0; i < refine && fail !== null; i++) {
+    if (low === 0) break;
     const rate = Math.round(Math.sqrt(low * fail));
     if (rate <= low || rate >= fail) break;
     const result = await attempt(rate);
