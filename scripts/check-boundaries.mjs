@@ -45,7 +45,9 @@ function sources(dir) {
 
 // Returns { spec, typeOnly }: type-only imports are erased at build time, so they count for the
 // dependency rules (a type still couples packages) but not for runtime cycles.
-function importsOf(text) {
+function importsOf(source) {
+  // Comments (JSDoc @example blocks) often show imports; they are not dependencies.
+  const text = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|\s)\/\/.*$/gm, '$1');
   const specs = [];
   const pattern = /(?:^|[\s;])((?:import|export)\s[^'"]*?)from\s*['"]([^'"]+)['"]|(?:^|[\s;])import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)|\brequire\(\s*['"]([^'"]+)['"]\s*\)/g;
   for (const match of text.matchAll(pattern)) {

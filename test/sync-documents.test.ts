@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { RoomError, SchemaError, type ElementJson, type RoomClient } from '@convene/client';
+import { RoomError, type RoomClient } from '@convene/client';
+import { SchemaError, type ElementJson } from '@convene/client/sync';
 import type { RunningRoomServer } from '@convene/server';
 import { conveneClient } from './support/convene.js';
 import { startServer } from './support/server.js';

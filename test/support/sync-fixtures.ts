@@ -1,4 +1,4 @@
-import { ChildProperty, ElementType, MeshSchema, ValueProperty, type MeshDocument } from '@convene/client';
+import { ChildProperty, ElementType, MeshSchema, ValueProperty, type MeshDocument } from '@convene/client/sync';
 
 /**
  * The schema the document tests share: a `doc` root holding `item`s (label, done, count; items

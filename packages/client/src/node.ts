@@ -1,9 +1,9 @@
 import WebSocket from 'ws';
 import type { Transport, TransportCloseEvent, TransportFactory } from './transport.js';
 
-// The Node entry point is the browser entry plus a `ws`-based transport. Re-exporting the curated
-// index keeps one list of public names instead of two that drift apart.
-export * from './index.js';
+// The Node entry point is every room API (agents and services use them all) plus a `ws`-based
+// transport. Re-exporting the curated lists keeps one list of public names.
+export * from './all.js';
 
 /**
  * Transport for Node on the `ws` package. The JWT travels in an `Authorization: Bearer` header,

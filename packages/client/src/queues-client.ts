@@ -4,12 +4,13 @@ import { LiveSocket } from './queues/live-socket.js';
 import { receiveCall } from './queues/receive-call.js';
 import { reportError } from './report-error.js';
 import type { RequestOptions } from './request-options.js';
-import type { SessionHooks } from './room-host.js';
+import type { Session, SessionHooks } from './room-host.js';
 
 /** What the queues client needs from the RoomClient. */
 export interface QueuesHost {
   invoke(request: InvokeRequest, options?: RequestOptions): Promise<Content>;
   registerHooks(hooks: SessionHooks): () => void;
+  currentSession(): Session | null;
 }
 
 /** A queue of the room and how many messages wait in it. */
@@ -48,7 +49,7 @@ export class QueuesClient {
 
   constructor(host: QueuesHost) {
     this.#host = host;
-    this.#live = new LiveSocket((hooks) => host.registerHooks(hooks));
+    this.#live = new LiveSocket((hooks) => host.registerHooks(hooks), host.currentSession()?.socket ?? null);
   }
 
   /** The room's queues the token may use, by name. */

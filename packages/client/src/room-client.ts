@@ -15,11 +15,12 @@ import type { RoomSocket } from './room-socket.js';
 import type { RoomAuthorization } from './room-target.js';
 import type { TransportFactory } from './transport.js';
 import { webSocketTransport } from './web-socket-transport.js';
-import { AgentsClient } from './agents-client.js';
-import { StorageClient } from './storage-client.js';
-import { DatabaseClient } from './database-client.js';
-import { QueuesClient } from './queues-client.js';
-import { SyncClient } from './sync/sync-client.js';
+import type { AgentsClient } from './agents-client.js';
+import type { StorageClient } from './storage-client.js';
+import type { DatabaseClient } from './database-client.js';
+import type { QueuesClient } from './queues-client.js';
+import type { SyncClient } from './sync/sync-client.js';
+import { createRoomExtension, type RoomExtensions } from './room-extensions.js';
 import type { ToolCallStream } from './tool-call-stream.js';
 import { ToolCallStreams, type StreamInvokeRequest } from './tool-call-streams.js';
 
@@ -80,16 +81,6 @@ const MISSING_WEBSOCKET =
  */
 export class RoomClient implements RoomHost {
   readonly messaging: MessagingClient;
-  /** Toolkits hosted by participants: list, call, host your own. */
-  readonly agents: AgentsClient;
-  /** The room's files: list, upload, download, move, delete, and change events. */
-  readonly storage: StorageClient;
-  /** Shared documents (Yjs), merged across reconnects. */
-  readonly sync: SyncClient;
-  /** The room's tables: create, insert, select with structured filters, and change events. */
-  readonly database: DatabaseClient;
-  /** Durable FIFO queues: send, receive (waiting, abortable without losing a message), list. */
-  readonly queues: QueuesClient;
   readonly localParticipant: LocalParticipant;
   /** The key behind this client's stable participant id. */
   readonly resumeKey: string;
@@ -98,6 +89,9 @@ export class RoomClient implements RoomHost {
   readonly #events = new Emitter<RoomClientEvents>();
   readonly #handlers = new Map<string, Set<(message: ServerMessage) => void>>();
   readonly #hooks = new Set<SessionHooks>();
+  readonly #extensions: Partial<RoomExtensions> = {};
+  /** The live session, for sub-clients built after it started (they are built on first use). */
+  #session: Session | null = null;
   readonly #connection: Connection;
   readonly #hasTransport: boolean;
   readonly #streams: ToolCallStreams;
@@ -127,6 +121,7 @@ export class RoomClient implements RoomHost {
         },
         onSession: (session, socket) => this.#onSession(session, socket),
         onSessionLost: (error) => {
+          this.#session = null;
           for (const hooks of [...this.#hooks]) this.#call(() => hooks.sessionLost?.(error));
           this.#events.emit('connection_lost', error);
         },
@@ -143,11 +138,36 @@ export class RoomClient implements RoomHost {
     });
     this.messaging = new MessagingClient(this);
     this.#streams = new ToolCallStreams(this, this);
-    this.agents = new AgentsClient(this, this);
-    this.storage = new StorageClient(this);
-    this.sync = new SyncClient(this);
-    this.database = new DatabaseClient(this);
-    this.queues = new QueuesClient(this);
+  }
+
+  /** Toolkits hosted by participants: list, call, host your own. Needs `@convene/client/agents`. */
+  get agents(): AgentsClient {
+    return this.#extension('agents');
+  }
+
+  /** The room's files: list, upload, download, move, delete, and change events. Needs `@convene/client/storage`. */
+  get storage(): StorageClient {
+    return this.#extension('storage');
+  }
+
+  /** Shared documents (Yjs), merged across reconnects. Needs `@convene/client/sync`. */
+  get sync(): SyncClient {
+    return this.#extension('sync');
+  }
+
+  /** The room's tables: create, insert, select with structured filters, change events. Needs `@convene/client/database`. */
+  get database(): DatabaseClient {
+    return this.#extension('database');
+  }
+
+  /** Durable FIFO queues: send, receive (waiting, abortable without losing a message), list. Needs `@convene/client/queues`. */
+  get queues(): QueuesClient {
+    return this.#extension('queues');
+  }
+
+  /** Built on first use, so an API's code is only needed by apps that use it. */
+  #extension<K extends keyof RoomExtensions>(name: K): RoomExtensions[K] {
+    return (this.#extensions[name] ??= createRoomExtension(name, this));
   }
 
   get status(): RoomStatus {
@@ -239,6 +259,11 @@ export class RoomClient implements RoomHost {
     return () => void set.delete(handler);
   }
 
+  /** The session of the live connection, or null while not connected. */
+  currentSession(): Session | null {
+    return this.#session !== null && this.#connection.socket === this.#session.socket ? this.#session : null;
+  }
+
   registerHooks(hooks: SessionHooks): () => void {
     this.#hooks.add(hooks);
     return () => void this.#hooks.delete(hooks);
@@ -251,6 +276,7 @@ export class RoomClient implements RoomHost {
       this.#events.emit('change', undefined);
     }
     const session: Session = { ...info, socket };
+    this.#session = session;
     // Hooks run in registration order (local participant, then messaging), which is the
     // restore order: attributes, then messaging.enable, then the outbox.
     const pending: Promise<void>[] = [];

@@ -38,4 +38,6 @@ export interface RoomHost {
   /** Handles server messages of one `type`; returns an unregister function. */
   registerHandler(type: string, handler: (message: ServerMessage) => void): () => void;
   registerHooks(hooks: SessionHooks): () => void;
+  /** The live session, or null; for sub-clients created after the connection started. */
+  currentSession(): Session | null;
 }

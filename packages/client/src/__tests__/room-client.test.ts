@@ -1,3 +1,4 @@
+import '../all.js'; // registers room.storage and the other opt-in APIs
 import {
   ConnectionError,
   MessageType,

@@ -1,3 +1,4 @@
+import '../all.js'; // registers room.storage and the other opt-in APIs
 import { MessageType, errorContent, type Content } from '@convene/protocol';
 import { describe, expect, it } from 'vitest';
 import { RoomClient } from '../room-client.js';

@@ -17,7 +17,9 @@ export class LiveSocket {
   #socket: RoomSocket | null = null;
   #stopped: ConnectionError | null = null;
 
-  constructor(registerHooks: (hooks: SessionHooks) => () => void) {
+  /** `current` is the live session's socket when the queues client is created after connecting. */
+  constructor(registerHooks: (hooks: SessionHooks) => () => void, current: RoomSocket | null = null) {
+    this.#socket = current;
     registerHooks({
       sessionStarted: ({ socket }) => {
         this.#socket = socket;

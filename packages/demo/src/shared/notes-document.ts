@@ -1,4 +1,4 @@
-import { ChildProperty, ElementType, MeshSchema, type ElementJson, type MeshDocument, type MeshText } from '@convene/client';
+import { ChildProperty, ElementType, MeshSchema, type ElementJson, type MeshDocument, type MeshText } from '@convene/client/sync';
 
 /** The room's one shared notes document; the page and the Helper agent both open it. */
 export const NOTES_PATH = 'notes/shared.notes';

@@ -1,3 +1,5 @@
+// Registers `room.sync` on the client (the API's code is an opt-in entry point).
+import '@convene/client/sync';
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { ElementJson, MeshDocument, MeshSchema } from '@convene/client';
 import { documentOptionsKey } from './document-options-key.js';

@@ -1,3 +1,5 @@
+// Registers `room.agents` on the client (the API's code is an opt-in entry point).
+import '@convene/client/agents';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import type { HostedToolkitDefinition, ToolCallContext } from '@convene/client';

@@ -1,3 +1,5 @@
+// Registers `room.queues` on the client (the API's code is an opt-in entry point).
+import '@convene/client/queues';
 import { useEffect, useRef, useState } from 'react';
 import { useRoomStore } from './use-room-store.js';
 

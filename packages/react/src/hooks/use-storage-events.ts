@@ -1,3 +1,5 @@
+// Registers `room.storage` on the client (the API's code is an opt-in entry point).
+import '@convene/client/storage';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import type { RoomClient } from '@convene/client';

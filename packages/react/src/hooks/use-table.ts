@@ -1,3 +1,5 @@
+// Registers `room.database` on the client (the API's code is an opt-in entry point).
+import '@convene/client/database';
 import { useMutation, useQuery, useQueryClient, type UseMutationResult, type UseQueryResult } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import type { DatabaseFilter, DatabaseRow, DatabaseValue, SelectOptions } from '@convene/client';

@@ -1,3 +1,5 @@
+// Registers `room.agents` on the client (the API's code is an opt-in entry point).
+import '@convene/client/agents';
 import { useQuery, useQueryClient, type UseQueryResult } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import type { ToolkitDescription } from '@convene/client';

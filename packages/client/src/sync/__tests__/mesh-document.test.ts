@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { ChildProperty, ElementType, MeshDocument, MeshSchema, RoomError, SchemaError, ValueProperty, type DocumentChangeEvent } from '@convene/client';
+import { RoomError } from '@convene/client';
+import { ChildProperty, ElementType, MeshDocument, MeshSchema, SchemaError, ValueProperty, type DocumentChangeEvent } from '@convene/client/sync';
 
 const schema = new MeshSchema({
   rootTagName: 'doc',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ChildProperty, ElementType, MeshSchema, SchemaError, ValueProperty } from '@convene/client';
+import { ChildProperty, ElementType, MeshSchema, SchemaError, ValueProperty } from '@convene/client/sync';
 
 const schema = () =>
   new MeshSchema({
