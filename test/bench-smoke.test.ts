@@ -40,7 +40,9 @@ describe('bench harness', () => {
   });
 
   it('keeps @convene/client ≤ 15 kB and @convene/react ≤ 12 kB gzip', { timeout: 60_000 }, async () => {
-    const { stdout } = await run(process.execPath, ['bench/bundle-size.mjs', '--json'], { cwd: root, timeout: 55_000 });
+    // Vitest sets NODE_ENV=test, which would make Vite bundle the JSX dev runtime; apps ship production builds.
+    const env = { ...process.env, NODE_ENV: 'production' };
+    const { stdout } = await run(process.execPath, ['bench/bundle-size.mjs', '--json'], { cwd: root, timeout: 55_000, env });
     const sizes = JSON.parse(stdout) as Record<string, { gzip: number; budget: number | null }>;
     expect(sizes['client']?.budget).toBe(15_000);
     expect(sizes['react']?.budget).toBe(12_000);

@@ -257,7 +257,7 @@ async function fuzzConnection(index: number): Promise<{ outcome: Outcome; inputs
     const outcome = await Promise.race([answered, closed]);
     if (outcome.kind === 'answered') {
       const delivered = await bob.waitFor((m) => m.type === 'messaging.send' && (m.header as { type?: string }).type === probeType);
-      expect(delivered.header, `seed ${SEED + index}`).toEqual({ from_participant_id: client.participantId, type: probeType, message: { probe: true } });
+      expect(delivered.header, `seed ${SEED + index}`).toEqual({ from_participant_id: client.participantId, type: probeType, message: { probe: true }, to_participant_id: bob.participantId });
     }
     answered.catch(() => {}); // the socket may close instead
     return { outcome, inputs: INPUTS_PER_CONNECTION };
@@ -300,7 +300,7 @@ describe('fuzzing', () => {
     const sent = await alice.invoke('messaging', 'send', { type: 'after-fuzz', message_json: '{"n":1}', to_participant_id: bob.participantId });
     expect(sent).toEqual({ type: 'empty' });
     const delivered = await bob.waitFor((m: Received) => m.type === 'messaging.send' && (m.header as { type?: string }).type === 'after-fuzz');
-    expect(delivered.header).toEqual({ from_participant_id: alice.participantId, type: 'after-fuzz', message: { n: 1 } });
+    expect(delivered.header).toEqual({ from_participant_id: alice.participantId, type: 'after-fuzz', message: { n: 1 }, to_participant_id: bob.participantId });
     expect(alice.ws.readyState).toBe(alice.ws.OPEN);
     expect(bob.ws.readyState).toBe(bob.ws.OPEN);
 
