@@ -80,3 +80,4 @@ export type {
 export { queueAllowed, queueListAllowed } from './queue-grants.js';
 export type { QueuesScope, QueueOperation } from './queue-grants.js';
 export { mimeTypeOf, DEFAULT_MIME_TYPE } from './mime-types.js';
+export { jsonWithinDepth } from './json-depth.js';

@@ -13,6 +13,7 @@ import {
   unpackObject,
   type Content,
   type WireMessage,
+  jsonWithinDepth,
 } from '@convene/protocol';
 import type { Logger } from './logger.js';
 import type { Participant } from './participant.js';
@@ -24,17 +25,6 @@ import { RoomMessaging } from './toolkits/messaging/room-messaging.js';
 /** Nesting allowed in attribute values, far above real use and far below JSON.stringify's recursion limit. */
 const MAX_ATTRIBUTE_DEPTH = 64;
 
-/** True when no array or object in `value` is nested more than `limit` levels deep (iterative: no recursion). */
-function withinDepth(value: unknown, limit: number): boolean {
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [item, depth] = stack.pop()!;
-    if (typeof item !== 'object' || item === null) continue;
-    if (depth >= limit) return false;
-    for (const child of Object.values(item)) stack.push([child, depth + 1]);
-  }
-  return true;
-}
 
 export interface RoomOptions {
   name: string;
@@ -217,7 +207,7 @@ export class Room {
       return;
     }
     if (!isPlainObject(changed) || Object.keys(changed).length === 0) return;
-    if (!withinDepth(changed, MAX_ATTRIBUTE_DEPTH)) {
+    if (!jsonWithinDepth(changed, MAX_ATTRIBUTE_DEPTH)) {
       // Attributes are re-serialized in every presence push; JSON.stringify recurses and would overflow the stack.
       this.#logger.warn('ignoring set_attributes nested too deeply', { participant: participant.id });
       return;

@@ -154,3 +154,15 @@ describe('fuzz: unpack and unpackObject throw only ProtocolError', () => {
     expect(ok).toBeGreaterThan(3000);
   });
 });
+
+describe('jsonWithinDepth', () => {
+  it('measures nesting without recursion, even thousands of levels deep', async () => {
+    const { jsonWithinDepth } = await import('@convene/protocol');
+    expect(jsonWithinDepth({ a: [1, { b: 2 }] }, 3)).toBe(true);
+    expect(jsonWithinDepth({ a: [1, { b: 2 }] }, 2)).toBe(false);
+    expect(jsonWithinDepth('text', 0)).toBe(true);
+    let deep: unknown = 0;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(jsonWithinDepth(deep, 64)).toBe(false);
+  });
+});

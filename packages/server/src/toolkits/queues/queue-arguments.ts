@@ -1,4 +1,4 @@
-import { RoomError, isPlainObject, type Content } from '@convene/protocol';
+import { RoomError, isPlainObject, jsonWithinDepth, type Content } from '@convene/protocol';
 
 type Args = Record<string, unknown>;
 
@@ -12,17 +12,6 @@ const MAX_MESSAGE_DEPTH = 256;
 
 const bad = (message: string): RoomError => new RoomError('bad_request', message);
 
-/** True when no array or object in `value` is nested deeper than `limit` (iterative: no recursion). */
-function withinDepth(value: unknown, limit: number): boolean {
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [item, depth] = stack.pop()!;
-    if (typeof item !== 'object' || item === null) continue;
-    if (depth >= limit) return false;
-    for (const child of Object.values(item)) stack.push([child, depth + 1]);
-  }
-  return true;
-}
 
 export interface SendRequest {
   name: string;
@@ -79,7 +68,7 @@ export function sendRequest(args: Args, maxMessageBytes: number): SendRequest {
   const name = queueName(args);
   const message = args['message'];
   if (message === undefined || message === null) throw bad('"message" is required (any JSON value but null)');
-  if (!withinDepth(message, MAX_MESSAGE_DEPTH)) throw bad(`"message" is nested more than ${MAX_MESSAGE_DEPTH} levels deep`);
+  if (!jsonWithinDepth(message, MAX_MESSAGE_DEPTH)) throw bad(`"message" is nested more than ${MAX_MESSAGE_DEPTH} levels deep`);
   const messageJson = JSON.stringify(message);
   if (Buffer.byteLength(messageJson, 'utf8') > maxMessageBytes) {
     throw new RoomError('payload_too_large', `the message exceeds ${maxMessageBytes} bytes of JSON`);
