@@ -68,6 +68,19 @@ async function bundle(name, extraExternal = () => false) {
 export const label = (name) => (name === 'clientAll' ? '@convene/client/all' : `@convene/${name}`);
 
 export async function bundleSizes() {
+  // Apps ship production builds: with NODE_ENV=test (Vitest) or development, Vite would pick the JSX
+  // dev runtime and dev-only branches.
+  const previous = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    return await measureAll();
+  } finally {
+    if (previous === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = previous;
+  }
+}
+
+async function measureAll() {
   const result = {};
   for (const name of Object.keys(TARGETS)) {
     if (TARGETS[name].optional && !existsSync(`${root}/${TARGETS[name].entry}`)) continue;
