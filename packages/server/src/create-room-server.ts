@@ -1,7 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Duplex } from 'node:stream';
 import type { Limits } from '@convene/protocol';
 import { tokenSubprotocol } from './auth/extract-token.js';
 import { silentLogger, type Logger } from './logger.js';
@@ -95,15 +96,20 @@ export async function createRoomServer(options: CreateRoomServerOptions): Promis
     // The token subprotocol must be echoed or browsers drop the connection.
     handleProtocols: (protocols) => tokenSubprotocol([...protocols]) ?? false,
   });
+  // Listeners that live as long as a connection are made once, outside the upgrade handler: a
+  // closure created there would keep the whole upgrade request (with its JWT) alive per socket.
+  const logSocketError = (error: Error) => logger.debug('socket error', { error: error.message });
   http.on('upgrade', (req, socket, head) => {
     // Every path is upgraded: a wrong path or token is refused with a close frame and a reason,
     // never an HTTP error (PROTOCOL.md §1.2: MeshAgent's Node client crashes on those).
-    socket.on('error', () => socket.destroy());
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      ws.on('error', (error) => logger.debug('socket error', { error: error.message }));
-      void core.accept(wsServerSocket(ws), connectRequest(req, baseUrl));
-    });
+    socket.on('error', destroyOnError);
+    const request = connectRequest(req, baseUrl);
+    wss.handleUpgrade(req, socket, head, (ws) => acceptSocket(ws, request));
   });
+  const acceptSocket = (ws: WebSocket, request: ConnectRequest) => {
+    ws.on('error', logSocketError);
+    void core.accept(wsServerSocket(ws), request);
+  };
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(options.port ?? 0, host, () => {
@@ -136,6 +142,10 @@ export async function createRoomServer(options: CreateRoomServerOptions): Promis
         clearTimeout(cut);
       })()),
   };
+}
+
+function destroyOnError(this: Duplex): void {
+  this.destroy();
 }
 
 function connectRequest(req: IncomingMessage, baseUrl: string): ConnectRequest {
