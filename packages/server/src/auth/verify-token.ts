@@ -4,6 +4,7 @@ import {
   ProtocolError,
   parseParticipantClaims,
   roomGrantAllows,
+  type ApiScope,
   type ParticipantClaims,
 } from '@convene/protocol';
 
@@ -34,7 +35,32 @@ export async function verifyParticipantToken(
   if (!roomGrantAllows(claims, room)) {
     throw refuse('permission_denied', `token is for room "${claims.room}", not "${room}"`);
   }
-  return claims;
+  return claims.api === null ? claims : { ...claims, api: internApiScope(claims.api) };
+}
+
+/**
+ * Most tokens carry one of a few `api` grants (the defaults); sharing one frozen copy per distinct
+ * grant keeps them from costing every idle connection its own object tree. Bounded, oldest first out.
+ */
+const scopes = new Map<string, ApiScope>();
+const MAX_INTERNED_SCOPES = 256;
+
+function internApiScope(api: ApiScope): ApiScope {
+  const key = JSON.stringify(api);
+  const known = scopes.get(key);
+  if (known) return known;
+  if (scopes.size >= MAX_INTERNED_SCOPES) scopes.delete(scopes.keys().next().value!);
+  const frozen = deepFreeze(api);
+  scopes.set(key, frozen);
+  return frozen;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 function refuse(code: 'unauthorized' | 'token_expired' | 'permission_denied', message: string): ConnectionError {
