@@ -35,66 +35,10 @@ export {
 } from '@convene/protocol';
 export type { Content, ErrorCode } from '@convene/protocol';
 export type { RoomExtensions } from './room-extensions.js';
-// Their types, so apps and libraries can name them without pulling in the code.
-export type { StorageClient } from './storage-client.js';
-export type { StorageHost } from './storage-client.js';
-export type {
-  StorageEntry,
-  StorageEvents,
-  StorageFileEvent,
-  StorageMoveEvent,
-  UploadOptions,
-  UploadStreamOptions,
-  UploadProgress,
-  DownloadOptions,
-  DownloadedFile,
-  FileDownload,
-} from './storage-types.js';
-export type { UploadSource } from './storage-upload.js';
-export type { SyncClient } from './sync/sync-client.js';
-export type { OpenDocumentOptions, SyncHost } from './sync/sync-client.js';
-export type { MeshDocument } from './sync/mesh-document.js';
-export type { DocumentChangeEvent, MeshDocumentEvents } from './sync/mesh-document.js';
-export type { MeshElement } from './sync/mesh-element.js';
-export type { MeshText } from './sync/mesh-text.js';
-export type { TextAttributes, TextDeltaItem } from './sync/mesh-text.js';
-export type { MeshSchema } from './sync/mesh-schema.js';
-export type { MeshSchemaJson } from './sync/mesh-schema.js';
-export type { ElementType, ValueProperty, ChildProperty } from './sync/element-type.js';
-export type { ElementProperty, ValueType, JsonValue } from './sync/element-type.js';
-export type { ElementJson, ToJsonOptions } from './sync/document-json.js';
-export type { SchemaError } from './sync/schema-error.js';
-export type { SchemaErrorReason } from './sync/schema-error.js';
-export type { AgentsClient } from './agents-client.js';
-export type { HostedToolkit } from './agents/hosted-toolkit.js';
-export type {
-  ToolkitDescription,
-  ToolDescription,
-  ToolCallContext,
-  HostedToolDefinition,
-  HostedToolkitDefinition,
-} from './agents/toolkit-types.js';
-export type { QueuesClient } from './queues-client.js';
-export type { QueuesHost, QueueInfo, QueueSendOptions, QueueReceiveOptions } from './queues-client.js';
-export type { DatabaseClient } from './database-client.js';
-export type { DatabaseHost } from './database-client.js';
-export type {
-  CreateTableOptions,
-  DropTableOptions,
-  SelectOptions,
-  DatabaseChange,
-  DatabaseColumnInfo,
-  DatabaseEvents,
-} from './database/database-types.js';
-export type {
-  DatabaseColumn,
-  DatabaseColumnType,
-  DatabaseColumnCondition,
-  DatabaseComparison,
-  DatabaseCreateMode,
-  DatabaseFilter,
-  DatabaseOperation,
-  DatabaseOrderBy,
-  DatabaseRow,
-  DatabaseValue,
-} from '@convene/protocol';
+// Their types, so apps and libraries can name them without pulling in the code: `export type *`
+// is erased at build time, so it neither imports the code nor runs the registration.
+export type * from './storage.js';
+export type * from './sync.js';
+export type * from './agents.js';
+export type * from './queues.js';
+export type * from './database.js';
