@@ -12,6 +12,11 @@ export interface Limits {
   participantsPerRoom: number;
   /** Bytes queued for one slow socket before the server drops it. */
   maxBufferedBytes: number;
+  /**
+   * Documents (`sync.open` streams) one connection may hold open at once. Each pins a Y.Doc and a
+   * listener in server memory; kept below the router's cap of 256 streams so uploads still fit.
+   */
+  maxOpenDocuments: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
@@ -21,6 +26,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   messageBurst: 2000,
   participantsPerRoom: 500,
   maxBufferedBytes: 64 * 1024 * 1024,
+  maxOpenDocuments: 128,
 });
 
 /** Size of the data packets our senders use (MeshAgent's client uses 1024; any size is legal). */

@@ -14,7 +14,7 @@ import { Participant } from './participant.js';
 import { Room } from './room.js';
 import { RoomRegistry } from './room-registry.js';
 import type { ConnectRequest, ServerSocket } from './server-socket.js';
-import { ToolRouter } from './tool-router.js';
+import { ToolRouter, type ToolkitCatalogEntry } from './tool-router.js';
 import type { Toolkit } from './toolkit.js';
 import { MemoryStorageBackend } from './storage/memory-storage.js';
 import type { StorageBackend } from './storage/storage-backend.js';
@@ -79,7 +79,7 @@ export class RoomServer {
     this.#router.register(createDatabaseToolkit(this.#database));
     this.#router.register(createQueuesToolkit(this.#database, { maxMessageBytes: this.limits.maxMessageBytes, logger: this.#logger }));
     this.#router.register(createStorageToolkit({ tokens: new DownloadTokens(options.secret), maxUploadBytes: options.maxUploadBytes, maxMessageBytes: this.limits.maxMessageBytes }));
-    this.#router.register(createSyncToolkit({ ...options.sync, logger: this.#logger }));
+    this.#router.register(createSyncToolkit({ ...options.sync, maxOpenDocuments: this.limits.maxOpenDocuments, logger: this.#logger }));
     for (const toolkit of options.toolkits ?? []) this.#router.register(toolkit);
     const grace = options.roomReleaseGraceMs ?? DEFAULT_ROOM_RELEASE_GRACE_MS;
     const storage = options.storage ?? new MemoryStorageBackend();
@@ -98,6 +98,11 @@ export class RoomServer {
 
   get connectionCount(): number {
     return this.#connections.size;
+  }
+
+  /** The built-in toolkits and their tools (participant-hosted toolkits are per room, not here). */
+  toolCatalog(): ToolkitCatalogEntry[] {
+    return this.#router.catalog();
   }
 
   room(name: string): Room | undefined {

@@ -10,6 +10,7 @@ describe('limits', () => {
       messageBurst: 2000,
       participantsPerRoom: 500,
       maxBufferedBytes: 64 * 1024 * 1024,
+      maxOpenDocuments: 128,
     });
     expect(Object.isFrozen(DEFAULT_LIMITS)).toBe(true);
     expect(DEFAULT_PACKET_BYTES).toBe(64 * 1024);

@@ -1,4 +1,5 @@
 import {
+  DEFAULT_LIMITS,
   EMPTY_CONTENT,
   PermissionError,
   RoomError,
@@ -7,6 +8,7 @@ import {
   type Content,
 } from '@convene/protocol';
 import { silentLogger, type Logger } from '../../logger.js';
+import type { Participant } from '../../participant.js';
 import type { Room } from '../../room.js';
 import type { ToolContext, Toolkit } from '../../toolkit.js';
 import { documentPaths } from './document-path.js';
@@ -23,6 +25,8 @@ export interface SyncToolkitOptions {
    * write takes): the most a crash can lose. Default 1 000 ms.
    */
   persistWindowMs?: number;
+  /** `sync.open` streams one participant may hold at once (`Limits.maxOpenDocuments`, default 128). */
+  maxOpenDocuments?: number;
   logger?: Logger;
 }
 
@@ -40,6 +44,10 @@ export function createSyncToolkit(options: SyncToolkitOptions = {}): Toolkit {
   const windowMs = options.persistWindowMs ?? DEFAULT_SYNC_PERSIST_WINDOW_MS;
   if (!(windowMs >= 0)) throw new TypeError('persistWindowMs must be a number ≥ 0');
   const logger = options.logger ?? silentLogger;
+  const maxOpen = options.maxOpenDocuments ?? DEFAULT_LIMITS.maxOpenDocuments;
+  // Every open stream pins a document and a listener, so one connection could otherwise hold
+  // memory without bound by opening path after path.
+  const openCounts = new WeakMap<Participant, number>();
   const rooms = new WeakMap<Room, RoomDocuments>();
   // A room released moments ago may still be writing; its next session reads after that.
   const releases = new Map<string, Promise<void>>();
@@ -83,8 +91,17 @@ export function createSyncToolkit(options: SyncToolkitOptions = {}): Toolkit {
       },
       open: {
         stream: (context, stream) => {
+          const { participant } = context;
+          const open = openCounts.get(participant) ?? 0;
+          if (open >= maxOpen) {
+            return Promise.reject(
+              new RoomError('rate_limited', `at most ${maxOpen} documents may be open on one connection; close one before opening another`),
+            );
+          }
+          openCounts.set(participant, open + 1);
           const documents = documentsOf(context.room);
-          return documents.track(openDocumentStream(context, stream, documents));
+          const closed = (): void => void openCounts.set(participant, (openCounts.get(participant) ?? 1) - 1);
+          return documents.track(openDocumentStream(context, stream, documents)).finally(closed);
         },
       },
     },
