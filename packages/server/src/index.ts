@@ -5,6 +5,7 @@ export type { RoomServerOptions } from './room-server.js';
 export type { ServerSocket, ConnectRequest } from './server-socket.js';
 export type { Toolkit, ToolDefinition, ToolContext, UnaryTool, StreamingTool } from './toolkit.js';
 export { ToolCallStream } from './tool-call-stream.js';
+export type { ToolkitCatalogEntry } from './tool-router.js';
 export type { Room } from './room.js';
 export type { Participant } from './participant.js';
 export { wsServerSocket } from './ws-socket.js';

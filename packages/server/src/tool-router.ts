@@ -13,6 +13,15 @@ import type { Room } from './room.js';
 import { ToolCallStream } from './tool-call-stream.js';
 import type { StreamingTool, ToolContext, Toolkit } from './toolkit.js';
 
+/** One built-in toolkit as {@link ToolRouter.catalog} describes it. */
+export interface ToolkitCatalogEntry {
+  toolkit: string;
+  /** The key of the token's `api` grant that enables it. */
+  api: string;
+  /** Sorted by name; `streaming` tools are called with `control open` and answer on a stream. */
+  tools: { name: string; streaming: boolean }[];
+}
+
 const MAX_TOOL_CALL_ID = 128;
 const MAX_OPEN_STREAMS = 256;
 const OPEN: Content = Object.freeze({ type: 'control', method: 'open' }) as Content;
@@ -33,6 +42,20 @@ export class ToolRouter {
 
   has(name: string): boolean {
     return this.#toolkits.has(name);
+  }
+
+  /**
+   * Every built-in toolkit with the `api` grant key that gates it and its tool names, so tests
+   * (the authorization matrix) and operators can see exactly what a server offers.
+   */
+  catalog(): ToolkitCatalogEntry[] {
+    return [...this.#toolkits.values()].map((toolkit) => ({
+      toolkit: toolkit.name,
+      api: toolkit.api,
+      tools: Object.keys(toolkit.tools)
+        .sort()
+        .map((name) => ({ name, streaming: 'stream' in toolkit.tools[name]! })),
+    }));
   }
 
   /** A toolkit that is not built in may be hosted by a participant (an agent). */
