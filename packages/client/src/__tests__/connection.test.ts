@@ -37,7 +37,7 @@ afterEach(() => {
 
 describe('reconnect with backoff', () => {
   it('waits exponentially longer, jittered, and authorizes again before every attempt', async () => {
-    vi.spyOn(Math, 'random').mockReturnValue(0); // lowest jitter: half the nominal delay
+    vi.spyOn(Math, 'random').mockReturnValue(0); // lowest jitter: a fifth of the nominal delay
     const { client, transport, authorization } = setup();
     await connected(transport, client);
     const waits: number[] = [];
@@ -52,13 +52,13 @@ describe('reconnect with backoff', () => {
       waits.push(waited);
       expect(client.status).toBe('reconnecting');
     }
-    expect(waits).toEqual([125, 250, 500, 1000]);
+    expect(waits).toEqual([100, 200, 400, 800]);
     expect(authorization).toHaveBeenCalledTimes(5);
     expect(transport.sockets.map((s) => s.jwt)).toEqual(['jwt-1', 'jwt-2', 'jwt-3', 'jwt-4', 'jwt-5']);
     client.dispose();
   });
 
-  it('spreads delays across [0.5, 1] of the nominal value and caps them', async () => {
+  it('spreads delays across [0.2, 1] of the nominal value and caps them', async () => {
     const random = vi.spyOn(Math, 'random').mockReturnValue(0.999);
     const { client, transport } = setup({ initialDelayMs: 1000, maxDelayMs: 3000 });
     await connected(transport, client);
@@ -68,13 +68,13 @@ describe('reconnect with backoff', () => {
     await vi.advanceTimersByTimeAsync(2);
     expect(transport.sockets).toHaveLength(2);
     random.mockReturnValue(0.5);
-    transport.last.serverClose(1006, ''); // retry 1: nominal 2000 → 1500
-    await vi.advanceTimersByTimeAsync(1499);
+    transport.last.serverClose(1006, ''); // retry 1: nominal 2000 → 1200
+    await vi.advanceTimersByTimeAsync(1199);
     expect(transport.sockets).toHaveLength(2);
     await vi.advanceTimersByTimeAsync(1);
     expect(transport.sockets).toHaveLength(3);
-    transport.last.serverClose(1006, ''); // retry 2: nominal 4000, capped at 3000 → 2250
-    await vi.advanceTimersByTimeAsync(2249);
+    transport.last.serverClose(1006, ''); // retry 2: nominal 4000, capped at 3000 → 1800
+    await vi.advanceTimersByTimeAsync(1799);
     expect(transport.sockets).toHaveLength(3);
     await vi.advanceTimersByTimeAsync(1);
     expect(transport.sockets).toHaveLength(4);
@@ -88,7 +88,7 @@ describe('reconnect with backoff', () => {
     transport.last.serverClose(1013, 'room_full: 500 participants');
     expect(client.status).toBe('connecting');
     expect(client.error).toMatchObject({ code: 'room_full', terminal: false });
-    await vi.advanceTimersByTimeAsync(250);
+    await vi.advanceTimersByTimeAsync(500);
     transport.last.accept();
     await expect(started).resolves.toBeUndefined();
     expect(client.error).toBeNull();
@@ -100,9 +100,9 @@ describe('reconnect with backoff', () => {
     started.catch(() => {});
     await flush();
     transport.last.serverClose(1006, '');
-    await vi.advanceTimersByTimeAsync(250);
-    transport.last.serverClose(1006, '');
     await vi.advanceTimersByTimeAsync(500);
+    transport.last.serverClose(1006, '');
+    await vi.advanceTimersByTimeAsync(1000);
     transport.last.serverClose(1006, '');
     await expect(started).rejects.toBeInstanceOf(ConnectionError);
     expect(client.status).toBe('disconnected');
@@ -127,7 +127,7 @@ describe('reconnect with backoff', () => {
     await vi.advanceTimersByTimeAsync(1000);
     expect(transport.sockets[0]!.closedByClient?.code).toBe(4008);
     expect(client.error).toMatchObject({ code: 'timeout' });
-    await vi.advanceTimersByTimeAsync(250);
+    await vi.advanceTimersByTimeAsync(500);
     expect(transport.sockets).toHaveLength(2);
     client.dispose();
   });
@@ -184,7 +184,7 @@ describe('terminal outcomes', () => {
     transport.last.serverClose(1006, '', 502);
     expect(client.status).toBe('connecting');
     expect(client.error).toMatchObject({ code: 'connection_failed' });
-    await vi.advanceTimersByTimeAsync(250);
+    await vi.advanceTimersByTimeAsync(500);
     expect(transport.sockets).toHaveLength(2);
     client.dispose();
   });
@@ -256,7 +256,7 @@ describe('expired tokens', () => {
     const { client, transport, authorization } = setup();
     await connected(transport, client);
     transport.last.serverClose(1006, '');
-    await vi.advanceTimersByTimeAsync(250);
+    await vi.advanceTimersByTimeAsync(500);
     expect(transport.last.jwt).toBe('jwt-2');
     transport.last.open();
     transport.last.refuse('token_expired', 'token expired');
@@ -273,7 +273,7 @@ describe('expired tokens', () => {
     const { client, transport } = setup();
     await connected(transport, client);
     transport.last.serverClose(1006, '');
-    await vi.advanceTimersByTimeAsync(250);
+    await vi.advanceTimersByTimeAsync(500);
     transport.last.refuse('token_expired', 'token expired');
     await flush();
     transport.last.refuse('token_expired', 'token expired');

@@ -225,7 +225,7 @@ describe('the outbox across reconnects', () => {
     const reconnected = vi.fn();
     client.on('reconnected', reconnected);
 
-    await vi.advanceTimersByTimeAsync(250);
+    await vi.advanceTimersByTimeAsync(500);
     const second = transport.last;
     expect(second).not.toBe(first);
     second.accept('p1', { name: 'alice' });
@@ -263,7 +263,7 @@ describe('the outbox across reconnects', () => {
     client.messaging.on('online', (value) => online.push(value));
     transport.last.serverClose(1006, '');
     expect(client.messaging.remoteParticipants).toBe(before);
-    await vi.advanceTimersByTimeAsync(250);
+    await vi.advanceTimersByTimeAsync(500);
     transport.last.accept();
     await flush();
     transport.last.respond(transport.last.invokes('enable')[0]!.id);

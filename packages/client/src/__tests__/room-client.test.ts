@@ -208,7 +208,7 @@ describe('RoomClient requests', () => {
     await flush();
     expect(transport.last.sent.map((m) => m.id)).toEqual([0, 1]);
     transport.last.serverClose(1011, '');
-    await vi.advanceTimersByTimeAsync(300);
+    await vi.advanceTimersByTimeAsync(500);
     transport.last.accept();
     await flush();
     void client.invoke({ toolkit: 'x', tool: 'c' }).catch(() => {});
@@ -250,7 +250,7 @@ describe('RoomClient events and lifecycle', () => {
     expect(first.closedByClient?.code).toBe(1002);
     expect(client.status).toBe('reconnecting');
     expect(client.error).toMatchObject({ code: 'protocol_error', terminal: false });
-    await vi.advanceTimersByTimeAsync(250);
+    await vi.advanceTimersByTimeAsync(500);
     expect(transport.sockets).toHaveLength(2);
     client.dispose();
   });
