@@ -94,7 +94,7 @@ export class Connection {
       this.close(CloseCode.TryAgainLater, 'rate_limited', 'too much unread data; reconnect');
       return;
     }
-    for (const frame of frames) this.#socket.send(frame);
+    this.#socket.send(frames);
   }
 
   close(code: number, reason: ErrorCode, message: string): void {

@@ -93,6 +93,8 @@ export async function createRoomServer(options: CreateRoomServerOptions): Promis
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: core.limits.maxFrameBytes,
+    // wsServerSocket writes pre-framed messages to the TCP socket, which compression would break.
+    perMessageDeflate: false,
     // The token subprotocol must be echoed or browsers drop the connection.
     handleProtocols: (protocols) => tokenSubprotocol([...protocols]) ?? false,
   });
@@ -104,11 +106,11 @@ export async function createRoomServer(options: CreateRoomServerOptions): Promis
     // never an HTTP error (PROTOCOL.md §1.2: MeshAgent's Node client crashes on those).
     socket.on('error', destroyOnError);
     const request = connectRequest(req, baseUrl);
-    wss.handleUpgrade(req, socket, head, (ws) => acceptSocket(ws, request));
+    wss.handleUpgrade(req, socket, head, (ws) => acceptSocket(ws, request, socket));
   });
-  const acceptSocket = (ws: WebSocket, request: ConnectRequest) => {
+  const acceptSocket = (ws: WebSocket, request: ConnectRequest, socket: Duplex) => {
     ws.on('error', logSocketError);
-    void core.accept(wsServerSocket(ws), request);
+    void core.accept(wsServerSocket(ws, socket), request);
   };
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);

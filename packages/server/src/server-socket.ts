@@ -1,9 +1,13 @@
 /**
- * What the server core needs from a socket. The `ws` adapter implements it for real sockets;
- * `@convene/testing` implements it in memory. Frames are binary WebSocket messages.
+ * What the server core needs from a socket. The `ws` adapter implements it for real sockets; tests
+ * implement it in memory. Frames are binary WebSocket messages.
  */
 export interface ServerSocket {
-  send(frame: Uint8Array): void;
+  /**
+   * Sends one protocol message: its frames, back to back, each a binary WebSocket message. A
+   * fan-out passes the same array to every recipient, so an adapter may encode it once per array.
+   */
+  send(frames: readonly Uint8Array[]): void;
   close(code: number, reason: string): void;
   /** Bytes accepted by `send` but not yet written to the network. */
   readonly bufferedAmount: number;
