@@ -83,7 +83,7 @@ export async function runCase(client: FuzzClient, fuzzCase: FuzzCase): Promise<s
         client.answer(client.send(MessageType.InvokeTool, pack({ toolkit: call.toolkit, tool: call.tool, arguments: call.arguments, ...call.extra }, bytesOf(call.payload_base64)))),
       );
       const contents = await Promise.all(answers);
-      contents.forEach((content, i) => note(answerProblem(`${String(fuzzCase.calls[i]!.toolkit)}.${String(fuzzCase.calls[i]!.tool)}`, content)));
+      contents.forEach((content, i) => note(answerProblem(`${JSON.stringify(fuzzCase.calls[i]!.toolkit)}.${JSON.stringify(fuzzCase.calls[i]!.tool)}`, content)));
       return client.isClosed ? [] : problems;
     }
     case 'stream': {

@@ -36,6 +36,11 @@ export function identifier(g: FuzzRandom, known: readonly string[] = COLUMNS): u
   }
 }
 
+/** A generated identifier as an object key (String() throws on objects with a junk "toString"). */
+function keyOf(name: unknown): string {
+  return typeof name === 'string' ? name : (JSON.stringify(name) ?? 'undefined');
+}
+
 /** A value for some column: of its type, of another type, or SQL-looking text. */
 export function value(g: FuzzRandom): unknown {
   switch (g.int(10)) {
@@ -68,12 +73,12 @@ function condition(g: FuzzRandom): unknown {
 
 /** A `where` filter: nested and/or/not, unknown columns and operators, past the nesting and size limits. */
 export function filter(g: FuzzRandom, depth = 0): unknown {
-  if (depth > 2 && g.chance(0.5)) return g.chance(0.5) ? {} : { [String(identifier(g))]: value(g) };
+  if (depth > 2 && g.chance(0.5)) return g.chance(0.5) ? {} : { [keyOf(identifier(g))]: value(g) };
   switch (g.int(depth === 0 ? 9 : 7)) {
     case 0: return {};
     case 1: case 2: {
       const out: Record<string, unknown> = {};
-      for (let i = 1 + g.int(3); i > 0; i--) define(out, String(identifier(g)), condition(g));
+      for (let i = 1 + g.int(3); i > 0; i--) define(out, keyOf(identifier(g)), condition(g));
       return out;
     }
     case 3: return { and: Array.from({ length: g.int(4) }, () => filter(g, depth + 1)), ...(g.chance(0.3) ? { [g.pick(COLUMNS)]: value(g) } : {}) };
@@ -103,7 +108,7 @@ function column(g: FuzzRandom): unknown {
 function row(g: FuzzRandom): unknown {
   if (g.chance(0.1)) return g.junk(2);
   const out: Record<string, unknown> = {};
-  for (let i = g.int(5); i > 0; i--) define(out, String(identifier(g)), value(g));
+  for (let i = g.int(5); i > 0; i--) define(out, keyOf(identifier(g)), value(g));
   if (g.chance(0.6)) out['id'] = g.chance(0.8) ? g.int(10_000) : value(g);
   return out;
 }
