@@ -15,7 +15,7 @@ import {
 } from '@convene/protocol';
 import type { Logger } from './logger.js';
 import { RateLimiter } from './rate-limiter.js';
-import type { ServerSocket } from './server-socket.js';
+import type { ServerSocket, SocketHandler } from './server-socket.js';
 
 /** Rate cost of a streaming request chunk relative to any other message. */
 const STREAM_CHUNK_COST = 1 / 16;
@@ -23,8 +23,11 @@ const STREAM_CHUNK_COST = 1 / 16;
 /**
  * One socket's protocol state: the frame decoder, the single writer (a message's frames always go
  * out back to back), the server's own id counter and the per-connection rate limit.
+ *
+ * Thousands of these sit idle, so per-instance allocations are kept to what is used: the pending
+ * queue and the close listeners exist only once something needs them.
  */
-export class Connection {
+export class Connection implements SocketHandler {
   readonly #socket: ServerSocket;
   readonly #decoder: FrameDecoder;
   readonly #limits: Limits;
@@ -32,18 +35,21 @@ export class Connection {
   readonly #rate: RateLimiter;
   #nextId = 0;
   #closed = false;
-  #onMessage: ((message: WireMessage) => void) | null = null;
-  #pending: WireMessage[] = [];
-  #closeListeners: (() => void)[] = [];
+  #onMessage: ((context: never, message: WireMessage) => void) | null = null;
+  #context: unknown = undefined;
+  #pending: WireMessage[] | null = null;
+  #closeListeners: (() => void)[] | null = null;
+  readonly #onClosed: ((connection: Connection) => void) | undefined;
 
-  constructor(socket: ServerSocket, limits: Limits, logger: Logger) {
+  /** `onClosed` is called first when the connection closes (one function can serve all connections). */
+  constructor(socket: ServerSocket, limits: Limits, logger: Logger, onClosed?: (connection: Connection) => void) {
     this.#socket = socket;
     this.#limits = limits;
     this.#logger = logger;
+    this.#onClosed = onClosed;
     this.#decoder = new FrameDecoder({ maxMessageBytes: limits.maxMessageBytes });
     this.#rate = new RateLimiter(limits.messagesPerSecond, limits.messageBurst);
-    socket.onMessage((frame) => this.#receive(frame));
-    socket.onClose(() => this.#handleClosed());
+    socket.listen(this);
   }
 
   get closed(): boolean {
@@ -51,22 +57,24 @@ export class Connection {
   }
 
   /**
-   * Starts delivering messages. Messages that arrived before (while the token was being
-   * verified) are delivered first, in order.
+   * Starts delivering messages as `handler(context, message)`: one function serves every
+   * connection of a room, instead of a closure per connection. Messages that arrived before
+   * (while the token was being verified) are delivered first, in order.
    */
-  setHandler(handler: (message: WireMessage) => void): void {
-    this.#onMessage = handler;
-    const pending = this.#pending;
-    this.#pending = [];
+  setHandler<T>(handler: (context: T, message: WireMessage) => void, context: T): void {
+    this.#onMessage = handler as (context: never, message: WireMessage) => void;
+    this.#context = context;
+    const pending = this.#pending ?? [];
+    this.#pending = null;
     for (const message of pending) {
       if (this.#closed) return;
-      this.#deliver(handler, message);
+      this.#deliver(message);
     }
   }
 
   onClose(listener: () => void): void {
     if (this.#closed) listener();
-    else this.#closeListeners.push(listener);
+    else (this.#closeListeners ??= []).push(listener);
   }
 
   /** Sends one message with a fresh server id. */
@@ -103,7 +111,8 @@ export class Connection {
     this.#handleClosed();
   }
 
-  #receive(frame: Uint8Array): void {
+  /** Called by the socket with each incoming frame. */
+  socketFrame(frame: Uint8Array): void {
     if (this.#closed) return;
     let message: WireMessage | null;
     try {
@@ -127,21 +136,26 @@ export class Connection {
       this.#refuseOverRate(message);
       return;
     }
-    if (this.#onMessage) this.#deliver(this.#onMessage, message);
-    else this.#pending.push(message);
+    if (this.#onMessage) this.#deliver(message);
+    else (this.#pending ??= []).push(message);
   }
 
   /**
    * A bug in one handler must cost one connection, not the process: it is logged and the peer is
    * closed with 1011 (transient, so it reconnects).
    */
-  #deliver(handler: (message: WireMessage) => void, message: WireMessage): void {
+  #deliver(message: WireMessage): void {
     try {
-      handler(message);
+      this.#onMessage!(this.#context as never, message);
     } catch (error) {
       this.#logger.error('message handler failed', { type: message.type, error: String(error) });
       this.close(CloseCode.InternalError, 'internal', 'server error while handling a message');
     }
+  }
+
+  /** Called by the socket when it has closed. */
+  socketClosed(): void {
+    this.#handleClosed();
   }
 
   #refuseOverRate(message: WireMessage): void {
@@ -158,9 +172,10 @@ export class Connection {
   #handleClosed(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#pending = [];
-    const listeners = this.#closeListeners;
-    this.#closeListeners = [];
+    this.#pending = null;
+    this.#onClosed?.(this);
+    const listeners = this.#closeListeners ?? [];
+    this.#closeListeners = null;
     for (const listener of listeners) listener();
   }
 }

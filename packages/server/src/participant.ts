@@ -1,5 +1,6 @@
 import type { ParticipantClaims, ParticipantInfo } from '@convene/protocol';
 import type { Connection } from './connection.js';
+import type { Room } from './room.js';
 import type { ToolCallStream } from './tool-call-stream.js';
 
 /** A participant in a room: one authenticated connection. */
@@ -7,16 +8,23 @@ export class Participant {
   readonly id: string;
   readonly claims: ParticipantClaims;
   readonly connection: Connection;
+  /** The room the participant joins (or joined). */
+  readonly room: Room;
   attributes: Record<string, unknown>;
   messagingEnabled = false;
-  /** Open streaming tool calls by `tool_call_id`. */
-  readonly streams = new Map<string, ToolCallStream>();
+  #streams: Map<string, ToolCallStream> | null = null;
 
-  constructor(id: string, claims: ParticipantClaims, connection: Connection) {
+  constructor(id: string, claims: ParticipantClaims, connection: Connection, room: Room) {
     this.id = id;
     this.claims = claims;
     this.connection = connection;
+    this.room = room;
     this.attributes = { name: claims.name };
+  }
+
+  /** Open streaming tool calls by `tool_call_id`; made on first use (most participants never stream). */
+  get streams(): Map<string, ToolCallStream> {
+    return (this.#streams ??= new Map());
   }
 
   get role(): string {
@@ -25,15 +33,17 @@ export class Participant {
 
   /** Drops a stream once both directions are finished; late chunks until then are still acked. */
   forgetStreamIfDone(stream: ToolCallStream): void {
-    if (stream.inputEnded && stream.outputClosed && this.streams.get(stream.toolCallId) === stream) {
-      this.streams.delete(stream.toolCallId);
+    if (stream.inputEnded && stream.outputClosed && this.#streams?.get(stream.toolCallId) === stream) {
+      this.#streams.delete(stream.toolCallId);
     }
   }
 
   /** The connection is gone: every open stream's input ends, so their tools can finish. */
   endStreams(): void {
-    for (const stream of this.streams.values()) stream.endInput();
-    this.streams.clear();
+    const streams = this.#streams;
+    if (!streams) return;
+    this.#streams = null;
+    for (const stream of streams.values()) stream.endInput();
   }
 
   info(): ParticipantInfo {

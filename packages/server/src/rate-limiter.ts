@@ -1,3 +1,6 @@
+// Shared: a bound `performance.now` per limiter would be one more object per connection.
+const monotonicNow = (): number => performance.now();
+
 /**
  * A token bucket: `ratePerSecond` refill, `burst` capacity. `take()` answers whether a message
  * may pass; `overdrawn` tells when a peer keeps sending far beyond its budget.
@@ -9,7 +12,7 @@ export class RateLimiter {
   #refilledAt: number;
   #refused = 0;
 
-  constructor(ratePerSecond: number, burst: number, private readonly now: () => number = performance.now.bind(performance)) {
+  constructor(ratePerSecond: number, burst: number, private readonly now: () => number = monotonicNow) {
     this.#rate = ratePerSecond;
     this.#burst = burst;
     this.#tokens = burst;

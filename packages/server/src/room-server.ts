@@ -65,7 +65,16 @@ export class RoomServer {
   readonly #router: ToolRouter;
   readonly #database: Database;
   readonly #rooms: RoomRegistry;
-  readonly #connections = new Set<Connection>();
+  /** Open connections, with the participant each one admitted (null until then). */
+  readonly #connections = new Map<Connection, Participant | null>();
+  /** One close handler for every connection (a closure per connection is memory for nothing). */
+  readonly #connectionClosed = (connection: Connection): void => {
+    const participant = this.#connections.get(connection);
+    this.#connections.delete(connection);
+    if (!participant) return;
+    participant.room.leave(participant);
+    this.#rooms.releaseIfEmpty(participant.room);
+  };
   #closing = false;
 
   constructor(options: RoomServerOptions) {
@@ -111,9 +120,8 @@ export class RoomServer {
 
   /** Handles one accepted socket until it closes. Never throws; refusals close the socket. */
   async accept(socket: ServerSocket, request: ConnectRequest): Promise<void> {
-    const connection = new Connection(socket, this.limits, this.#logger);
-    this.#connections.add(connection);
-    connection.onClose(() => this.#connections.delete(connection));
+    const connection = new Connection(socket, this.limits, this.#logger, this.#connectionClosed);
+    this.#connections.set(connection, null);
     try {
       await this.#admit(connection, request);
     } catch (error) {
@@ -128,17 +136,14 @@ export class RoomServer {
     if (connection.closed) return;
     const id = participantId(this.#key, roomName, claims.name, request.query.get('resume'));
     const room = this.#rooms.acquire(roomName, `${request.baseUrl}/rooms/${encodeURIComponent(roomName)}`);
-    const participant = new Participant(id, claims, connection);
+    const participant = new Participant(id, claims, connection, room);
     try {
       room.join(participant);
     } catch (error) {
       this.#rooms.releaseIfEmpty(room);
       throw error;
     }
-    connection.onClose(() => {
-      room.leave(participant);
-      this.#rooms.releaseIfEmpty(room);
-    });
+    this.#connections.set(connection, participant);
     this.#logger.debug('participant joined', { room: roomName, participant: id, name: claims.name });
   }
 
@@ -164,7 +169,7 @@ export class RoomServer {
   async shutdown(): Promise<void> {
     this.#closing = true;
     for (const room of this.#rooms.all()) room.closeAll(CloseCode.GoingAway, 'server shutting down');
-    for (const connection of [...this.#connections]) {
+    for (const connection of [...this.#connections.keys()]) {
       connection.close(CloseCode.GoingAway, 'server_shutdown', 'server shutting down');
     }
     await this.#rooms.releaseAll();

@@ -53,6 +53,8 @@ export class Room {
   readonly #router: ToolRouter;
   readonly #logger: Logger;
   readonly #capacity: number;
+  /** Every participant's messages, as `(participant, message)`: one function for the room. */
+  readonly #onMessage = (participant: Participant, message: WireMessage): void => this.#dispatch(participant, message);
 
   constructor(options: RoomOptions) {
     this.name = options.name;
@@ -94,7 +96,7 @@ export class Room {
     const connection = participant.connection;
     connection.send(MessageType.RoomReady, pack({ room_name: this.name, room_url: this.url, session_id: this.sessionId }));
     connection.send(MessageType.Connected, pack({ type: 'init', participantId: participant.id, attributes: participant.attributes }));
-    connection.setHandler((message) => this.#dispatch(participant, message));
+    connection.setHandler(this.#onMessage, participant);
   }
 
   /** Removes a participant (idempotent) and tells the others. */

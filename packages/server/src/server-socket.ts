@@ -11,8 +11,19 @@ export interface ServerSocket {
   close(code: number, reason: string): void;
   /** Bytes accepted by `send` but not yet written to the network. */
   readonly bufferedAmount: number;
-  onMessage(listener: (frame: Uint8Array) => void): void;
-  onClose(listener: () => void): void;
+  /** Starts reporting incoming frames and the close to `handler` (called once per socket). */
+  listen(handler: SocketHandler): void;
+}
+
+/**
+ * Receives a socket's events. An object rather than two callbacks: a server holds thousands of
+ * idle sockets, and a closure (with its context) per event per socket is memory for nothing.
+ */
+export interface SocketHandler {
+  /** One binary WebSocket message. */
+  socketFrame(frame: Uint8Array): void;
+  /** The socket is closed (either side). */
+  socketClosed(): void;
 }
 
 /** The parts of the HTTP upgrade request the core looks at. */

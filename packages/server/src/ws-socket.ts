@@ -1,6 +1,6 @@
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
-import type { ServerSocket } from './server-socket.js';
+import type { ServerSocket, SocketHandler } from './server-socket.js';
 import { encodeWebSocketMessages } from './websocket-frames.js';
 
 /**
@@ -16,6 +16,19 @@ import { encodeWebSocketMessages } from './websocket-frames.js';
  */
 export function wsServerSocket(ws: WebSocket, raw?: Duplex): ServerSocket {
   return new WsServerSocket(ws, raw);
+}
+
+/** Whom each socket reports to; the listeners below are shared by all sockets (`this` is the socket). */
+const handlers = new WeakMap<WebSocket, SocketHandler>();
+
+function onWsMessage(this: WebSocket, data: Buffer | ArrayBuffer | Buffer[]): void {
+  // Text frames are tolerated as UTF-8 bytes, as MeshAgent's client tolerates them.
+  const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+  handlers.get(this)?.socketFrame(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+}
+
+function onWsClose(this: WebSocket): void {
+  handlers.get(this)?.socketClosed();
 }
 
 /** The wire bytes of the message being fanned out, keyed by its frames array. */
@@ -77,15 +90,9 @@ class WsServerSocket implements ServerSocket {
     return this.#ws.bufferedAmount;
   }
 
-  onMessage(listener: (frame: Uint8Array) => void): void {
-    this.#ws.on('message', (data) => {
-      // Text frames are tolerated as UTF-8 bytes, as MeshAgent's client tolerates them.
-      const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
-      listener(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-    });
-  }
-
-  onClose(listener: () => void): void {
-    this.#ws.on('close', listener);
+  listen(handler: SocketHandler): void {
+    handlers.set(this.#ws, handler);
+    this.#ws.on('message', onWsMessage);
+    this.#ws.on('close', onWsClose);
   }
 }

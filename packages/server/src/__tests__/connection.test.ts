@@ -12,8 +12,7 @@ function fakeSocket() {
     send: () => {},
     close: (code, reason) => closes.push({ code, reason }),
     bufferedAmount: 0,
-    onMessage: (listener) => (onMessage = listener),
-    onClose: () => {},
+    listen: (handler) => (onMessage = (frame) => handler.socketFrame(frame)),
   };
   return { socket, closes, deliver: (frames: Uint8Array[]) => frames.forEach((f) => onMessage(f)) };
 }
@@ -24,7 +23,7 @@ describe('Connection', () => {
     const connection = new Connection(socket, DEFAULT_LIMITS, silentLogger);
     connection.setHandler(() => {
       throw new RangeError('Maximum call stack size exceeded');
-    });
+    }, undefined);
     expect(() => deliver(encodeMessage({ id: 1, type: 'set_attributes', data: pack({ a: 1 }) }))).not.toThrow();
     expect(closes).toHaveLength(1);
     expect(closes[0]!.code).toBe(CloseCode.InternalError);
@@ -38,7 +37,7 @@ describe('Connection', () => {
     deliver(encodeMessage({ id: 1, type: 'a', data: pack({}) }));
     deliver(encodeMessage({ id: 2, type: 'b', data: pack({}) }));
     const seen: string[] = [];
-    connection.setHandler((message) => seen.push(message.type));
+    connection.setHandler((_context, message) => seen.push(message.type), undefined);
     deliver(encodeMessage({ id: 3, type: 'c', data: pack({}) }));
     expect(seen).toEqual(['a', 'b', 'c']);
   });
