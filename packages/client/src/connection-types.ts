@@ -25,6 +25,8 @@ export interface ConnectionOptions {
 
 export interface ConnectionHooks {
   onStatus(status: RoomStatus): void;
+  /** `error` changed while the status stayed the same (e.g. a new cause while reconnecting). */
+  onErrorChanged(error: ConnectionError | null): void;
   /** A socket reached the room. Runs before the status becomes `connected` and before waiters run. */
   onSession(session: SessionInfo, socket: RoomSocket): void;
   /** A socket that had reached the room closed (before any retry is scheduled). */

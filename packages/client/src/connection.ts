@@ -48,6 +48,8 @@ export class Connection {
   #state: State = { kind: 'idle' };
   #status: RoomStatus = 'idle';
   #error: ConnectionError | null = null;
+  /** The `error` the hooks last heard about, with a status or on its own. */
+  #publishedError: ConnectionError | null = null;
   #everReady = false;
   #retries = 0;
   #expiredRetryUsed = false;
@@ -277,9 +279,16 @@ export class Connection {
 
   #publishStatus(): void {
     const status = this.#publicStatus();
-    if (status === this.#status) return;
-    this.#status = status;
-    this.#hooks.onStatus(status);
+    const errorChanged = this.#error !== this.#publishedError;
+    this.#publishedError = this.#error;
+    if (status !== this.#status) {
+      this.#status = status;
+      this.#hooks.onStatus(status);
+    } else if (errorChanged) {
+      // The `error` getter is a snapshot too: an expired token retried at once, or a new cause of
+      // failure while reconnecting, must reach useSyncExternalStore readers without a status change.
+      this.#hooks.onErrorChanged(this.#error);
+    }
   }
 
   #publicStatus(): RoomStatus {

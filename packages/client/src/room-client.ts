@@ -119,6 +119,7 @@ export class RoomClient implements RoomHost {
           this.#events.emit('status', status);
           this.#events.emit('change', undefined);
         },
+        onErrorChanged: () => this.#events.emit('change', undefined),
         onSession: (session, socket) => this.#onSession(session, socket),
         onSessionLost: (error) => {
           this.#session = null;

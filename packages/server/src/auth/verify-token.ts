@@ -2,6 +2,7 @@ import { errors, jwtVerify } from 'jose';
 import {
   ConnectionError,
   ProtocolError,
+  isPlainObject,
   parseParticipantClaims,
   roomGrantAllows,
   type ApiScope,
@@ -30,6 +31,10 @@ export async function verifyParticipantToken(
   try {
     claims = parseParticipantClaims(payload);
   } catch (cause) {
+    // A validly signed token that names its holder but grants no room is how an app revokes
+    // access: that is a permission refusal (403), not a bad token (401), so the client can say
+    // "no access to this room" instead of "sign in again".
+    if (grantsNoRoom(payload)) throw refuse('permission_denied', 'token grants no room');
     throw refuse('unauthorized', cause instanceof ProtocolError ? cause.message : 'malformed token');
   }
   if (!roomGrantAllows(claims, room)) {
@@ -65,6 +70,13 @@ function deepFreeze<T>(value: T): T {
 
 function refuse(code: 'unauthorized' | 'token_expired' | 'permission_denied', message: string): ConnectionError {
   return new ConnectionError(code, message, { terminal: true });
+}
+
+function grantsNoRoom(payload: unknown): boolean {
+  if (!isPlainObject(payload) || typeof payload['name'] !== 'string' || payload['name'] === '') return false;
+  const grants = payload['grants'];
+  if (!Array.isArray(grants) || !grants.every((grant) => isPlainObject(grant) && typeof grant['name'] === 'string')) return false;
+  return !grants.some((grant) => grant['name'] === 'room');
 }
 
 function describe(cause: unknown): string {
