@@ -205,6 +205,34 @@ describe('authorization matrix: storage', () => {
     }
   });
 
+  it('never names a path outside the grant in a move event: one side sees a delete or an update', async () => {
+    const events: string[] = [];
+    const record = (c: RoomClient, who: string) => {
+      c.storage.on('file_updated', (e) => events.push(`${who} updated ${e.path}`));
+      c.storage.on('file_deleted', (e) => events.push(`${who} deleted ${e.path}`));
+      c.storage.on('file_moved', (e) => events.push(`${who} moved ${e.sourcePath} -> ${e.destinationPath}`));
+    };
+    await put('secret/leaving.txt', 'x');
+    const publicOnly = await joinWith(server, ROOM, 'public-only', paths({ path: 'public/' }));
+    const secretOnly = await joinWith(server, ROOM, 'secret-only', paths({ path: 'secret/' }));
+    const both = await joinWith(server, ROOM, 'both', paths({ path: 'secret/' }, { path: 'public/' }));
+    record(publicOnly, 'public-only');
+    record(secretOnly, 'secret-only');
+    record(both, 'both');
+    try {
+      await admin.storage.move('secret/leaving.txt', 'public/arrived.txt');
+      await expect.poll(() => events.length).toBe(3);
+      expect(events.sort()).toEqual([
+        'both moved secret/leaving.txt -> public/arrived.txt',
+        'public-only updated public/arrived.txt',
+        'secret-only deleted secret/leaving.txt',
+      ]);
+    } finally {
+      for (const c of [publicOnly, secretOnly, both]) c.dispose();
+      await remove('public/arrived.txt');
+    }
+  });
+
   it('does not send storage events for paths the token cannot read', async () => {
     const outsider = await joinWith(server, ROOM, 'outsider', paths({ path: 'shared/' }));
     const seen: string[] = [];
