@@ -124,6 +124,9 @@ describe('reconnect storm', () => {
 
     expect(clients.filter((client) => client.status !== 'connected')).toHaveLength(0);
     expect(recoveredAt - listeningAt).toBeLessThan(RECOVERY_BOUND_MS);
+    // The server agrees: one connection per client (no duplicates left from abandoned attempts).
+    const stats = await second.stats();
+    expect({ connections: stats.connections, rooms: stats.rooms }).toEqual({ connections: CLIENTS, rooms: ROOMS });
     // The resume key gives everyone their participant id back.
     expect(clients.map((client) => client.localParticipant.id)).toEqual(firstIds);
     // Not all at once: even the first retry wave is spread over several windows.

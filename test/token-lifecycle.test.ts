@@ -182,12 +182,21 @@ describe('a revoked grant takes effect on the next reconnect', () => {
     return { alice, calls };
   }
 
+  /** Broadcasts the moment the connection is lost, so the send surely waits in the outbox. */
+  function sendWhenLost(client: RoomClient, text: string): Promise<unknown> {
+    return new Promise((resolve) => {
+      const off = client.on('connection_lost', () => {
+        off();
+        resolve(outcome(client.messaging.broadcastMessage({ type: 'chat', message: { text } })));
+      });
+    });
+  }
+
   it('refuses a token for another room with a terminal permission_denied and rejects the queued sends', async () => {
     const { alice, calls } = await revokeAfterFirstConnection(() => mintToken({ name: 'alice', room: 'another-room' }));
     const stopped = stoppedWith(alice);
+    const queued = sendWhenLost(alice, 'never sent');
     dropSocket(alice);
-    await until(() => alice.status, (status) => status !== 'connected');
-    const queued = outcome(alice.messaging.broadcastMessage({ type: 'chat', message: { text: 'never sent' } }));
     await expectStopped(alice, stopped, 'permission_denied', () => calls.length, 2);
     expect(await queued).toMatchObject({ code: 'permission_denied' });
   });
@@ -202,10 +211,10 @@ describe('a revoked grant takes effect on the next reconnect', () => {
   it('admits a token without the api grant, but every room API answers PermissionError and nothing is retried', async () => {
     const { alice, calls } = await revokeAfterFirstConnection(() => sign({ name: 'alice', grants: [{ name: 'room', scope: ROOM }] }));
     const aliceId = alice.localParticipant.id;
+    const queued = sendWhenLost(alice, 'refused');
+    const back = new Promise<void>((resolve) => alice.on('reconnected', () => resolve()));
     dropSocket(alice);
-    await until(() => alice.status, (status) => status !== 'connected');
-    const queued = outcome(alice.messaging.broadcastMessage({ type: 'chat', message: { text: 'refused' } }));
-    await until(() => alice.status, (status) => status === 'connected');
+    await back;
     // The outbox learns the grant is gone: the queued send and messaging itself are refused.
     expect(await queued).toBeInstanceOf(PermissionError);
     await until(() => alice.messaging.isEnabled, (enabled) => !enabled);
