@@ -210,6 +210,29 @@ describe('authorization matrix: database', () => {
     });
   }
 
+  it('tells only participants that may read a table about its changes (database.changed)', async () => {
+    const watchers = {
+      'no dataset api': await joinWith(server, ROOM, 'w1', { messaging: {} }),
+      'another table': await joinWith(server, ROOM, 'w2', tables({ name: 'secrets' })),
+      'write but not read': await joinWith(server, ROOM, 'w3', WRITER),
+      reader: await joinWith(server, ROOM, 'w4', READER),
+    };
+    const seen: string[] = [];
+    for (const [who, client] of Object.entries(watchers)) {
+      client.database.on('changed', (change) => seen.push(`${who}: ${change.table} ${change.operation} ${change.count}`));
+    }
+    try {
+      await oneNote();
+      await admin.database.insert('notes', [{ id: 7, body: 'seven' }]);
+      await expect.poll(() => seen).toContain('reader: notes insert 1');
+      // The admin's own round trip after the insert: anything sent to the others has been sent.
+      await admin.database.count('notes');
+      expect(seen.filter((line) => !line.startsWith('reader: '))).toEqual([]);
+    } finally {
+      for (const client of Object.values(watchers)) client.dispose();
+    }
+  });
+
   it('refuses an ungranted table with 403 whether it exists or not', async () => {
     const reader = await joinWith(server, ROOM, 'reader', READER);
     try {
