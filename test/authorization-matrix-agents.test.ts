@@ -165,6 +165,19 @@ describe('authorization matrix: agents', () => {
     });
   }
 
+  it('lists only the toolkits allowed_toolkits names, and the token\'s own', async () => {
+    const limited = await joinWith(server, ROOM, 'limited', agents({ allowed_toolkits: ['other'] }));
+    const allowed = await joinWith(server, ROOM, 'allowed', agents({ allowed_toolkits: ['calc'] }));
+    try {
+      await limited.agents.startHostedToolkit({ name: 'mine', public: false, tools: { noop: { handler: () => ({}) } } });
+      expect((await limited.agents.listToolkits()).map((t) => t.name)).toEqual(['mine']);
+      expect((await allowed.agents.listToolkits()).map((t) => t.name)).toEqual(['calc']);
+    } finally {
+      limited.dispose();
+      allowed.dispose();
+    }
+  });
+
   it('lets nobody unregister a toolkit another participant hosts, even knowing its id', async () => {
     const raw = await RawClient.join(`${server.url}/rooms/${ROOM}`, await mintToken({ name: 'thief', room: ROOM, api: { agents: {} } }));
     try {

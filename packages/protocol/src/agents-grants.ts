@@ -24,6 +24,18 @@ export function agentsAllows(api: ApiScope | null, operation: AgentsOperation): 
 }
 
 /**
+ * May this token see a participant-hosted toolkit in `room.list_toolkits`? Needs `use_tools` and,
+ * when the grant lists `allowed_toolkits`, the toolkit's name among them: like queue listings, a
+ * listing shows only what the token may use (hosts always see their own).
+ */
+export function hostedToolkitListed(api: ApiScope | null, toolkit: string): boolean {
+  const scope = agentsScope(api);
+  if (scope === null || scope['use_tools'] === false) return false;
+  const allowed = scope['allowed_toolkits'];
+  return !Array.isArray(allowed) || allowed.includes(toolkit);
+}
+
+/**
  * May this token call tools of a participant-hosted toolkit? Needs `agents.use_tools` and, when
  * the grant lists `allowed_toolkits`, the toolkit's name among them.
  */

@@ -59,7 +59,7 @@ export type { ErrorCode } from './errors.js';
 export { DEFAULT_LIMITS, DEFAULT_PACKET_BYTES, resolveLimits } from './limits.js';
 export type { Limits } from './limits.js';
 export { encodeBase64, decodeBase64 } from './base64.js';
-export { agentsAllows, hostedToolkitAllowed } from './agents-grants.js';
+export { agentsAllows, hostedToolkitAllowed, hostedToolkitListed } from './agents-grants.js';
 export type { AgentsOperation } from './agents-grants.js';
 export { datasetListTablesAllowed, datasetTableAllowed } from './database-grants.js';
 export type { DatasetScope, DatasetTableGrant, DatasetOperation } from './database-grants.js';

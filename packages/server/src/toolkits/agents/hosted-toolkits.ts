@@ -79,11 +79,18 @@ export class HostedToolkits {
     return fallback;
   }
 
-  /** The `room.list_toolkits` reply body, optionally only one host's toolkits. */
-  describe(caller: Participant, filter: { participantId?: string; participantName?: string }): Record<string, unknown> {
+  /**
+   * The `room.list_toolkits` reply body, optionally only one host's toolkits; `listed` leaves out
+   * those the caller's grant may not see (`allowed_toolkits`).
+   */
+  describe(
+    caller: Participant,
+    filter: { participantId?: string; participantName?: string },
+    listed: (toolkit: HostedToolkit) => boolean = () => true,
+  ): Record<string, unknown> {
     const tools: Record<string, unknown> = {};
     for (const toolkit of this.#byId.values()) {
-      if (!this.#visible(toolkit, caller)) continue;
+      if (!this.#visible(toolkit, caller) || !listed(toolkit)) continue;
       if (filter.participantId !== undefined && toolkit.host.id !== filter.participantId) continue;
       if (filter.participantName !== undefined && toolkit.host.claims.name !== filter.participantName) continue;
       tools[toolkit.name] = {

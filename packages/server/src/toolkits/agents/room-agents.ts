@@ -4,6 +4,7 @@ import {
   agentsAllows,
   errorContent,
   hostedToolkitAllowed,
+  hostedToolkitListed,
   isPlainObject,
   unpackObject,
   type Content,
@@ -95,7 +96,8 @@ export class RoomAgents {
           const filter: { participantId?: string; participantName?: string } = {};
           if (typeof header['participant_id'] === 'string') filter.participantId = header['participant_id'];
           if (typeof header['participant_name'] === 'string') filter.participantName = header['participant_name'];
-          return { type: 'json', json: this.toolkits.describe(participant, filter) };
+          const listing = this.toolkits.describe(participant, filter, (toolkit) => toolkit.host === participant || hostedToolkitListed(api, toolkit.name));
+          return { type: 'json', json: listing };
         }
       }
     } catch (error) {
