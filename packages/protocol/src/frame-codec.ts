@@ -84,7 +84,8 @@ export class FrameDecoder {
   #expected = 0;
   #received = 0;
   #bytes = 0;
-  #parts: Uint8Array[] = [];
+  /** Null between messages: a server holds one decoder per idle connection. */
+  #parts: Uint8Array[] | null = null;
   /** Set after a message outgrew the limit: its remaining packets are consumed, not stored. */
   #skipping = false;
 
@@ -177,14 +178,15 @@ export class FrameDecoder {
     if (this.#bytes > this.#maxMessageBytes) {
       // The framing is still intact, so the rest of this message is skipped and the connection
       // can go on: the receiver answers the request with an error instead of dropping the peer.
-      this.#parts = [];
+      this.#parts = null;
       this.#skipping = packet < this.#expected;
       if (!this.#skipping) this.#reset();
       throw new MessageTooLargeError(id, this.#type, this.#maxMessageBytes);
     }
-    this.#parts.push(slice);
+    const parts = (this.#parts ??= []);
+    parts.push(slice);
     if (packet < this.#expected) return null;
-    const message: WireMessage = { id: this.#id, type: this.#type, data: concat(this.#parts, this.#bytes) };
+    const message: WireMessage = { id: this.#id, type: this.#type, data: concat(parts, this.#bytes) };
     this.#reset();
     return message;
   }
@@ -194,7 +196,8 @@ export class FrameDecoder {
     this.#expected = 0;
     this.#received = 0;
     this.#bytes = 0;
-    this.#parts = [];
+    this.#parts = null;
+    this.#type = '';
   }
 }
 

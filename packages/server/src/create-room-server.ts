@@ -95,22 +95,29 @@ export async function createRoomServer(options: CreateRoomServerOptions): Promis
     maxPayload: core.limits.maxFrameBytes,
     // wsServerSocket writes pre-framed messages to the TCP socket, which compression would break.
     perMessageDeflate: false,
+    // Open sockets are tracked by wsServerSocket (`open`), for the cut at close().
+    clientTracking: false,
     // The token subprotocol must be echoed or browsers drop the connection.
     handleProtocols: (protocols) => tokenSubprotocol([...protocols]) ?? false,
   });
   // Listeners that live as long as a connection are made once, outside the upgrade handler: a
   // closure created there would keep the whole upgrade request (with its JWT) alive per socket.
   const logSocketError = (error: Error) => logger.debug('socket error', { error: error.message });
+  const open = new Set<WebSocket>();
   http.on('upgrade', (req, socket, head) => {
     // Every path is upgraded: a wrong path or token is refused with a close frame and a reason,
     // never an HTTP error (PROTOCOL.md §1.2: MeshAgent's Node client crashes on those).
     socket.on('error', destroyOnError);
     const request = connectRequest(req, baseUrl);
-    wss.handleUpgrade(req, socket, head, (ws) => acceptSocket(ws, request, socket));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      // From here `ws` handles socket errors; a second listener would be one more per connection.
+      socket.off('error', destroyOnError);
+      acceptSocket(ws, request, socket);
+    });
   });
   const acceptSocket = (ws: WebSocket, request: ConnectRequest, socket: Duplex) => {
     ws.on('error', logSocketError);
-    void core.accept(wsServerSocket(ws, socket), request);
+    void core.accept(wsServerSocket(ws, socket, open), request);
   };
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -134,7 +141,7 @@ export async function createRoomServer(options: CreateRoomServerOptions): Promis
         wss.close();
         // Sockets that ignore the close handshake are cut after a short grace.
         const cut = setTimeout(() => {
-          for (const client of wss.clients) client.terminate();
+          for (const client of open) client.terminate();
         }, 500);
         cut.unref();
         await Promise.all([released, new Promise<void>((resolve) => {

@@ -13,22 +13,28 @@ import { encodeWebSocketMessages } from './websocket-frames.js';
  * sound because the server never enables permessage-deflate, so `ws` keeps no send queue of its
  * own and its control frames (close, pong) are written straight to the same socket, in order.
  * Without `raw` every frame goes through `ws.send`.
+ *
+ * `open`, when given, holds the socket until it closes (the server's own client tracking, cheaper
+ * than `ws`'s, which adds a closure per socket).
  */
-export function wsServerSocket(ws: WebSocket, raw?: Duplex): ServerSocket {
-  return new WsServerSocket(ws, raw);
+export function wsServerSocket(ws: WebSocket, raw?: Duplex, open?: Set<WebSocket>): ServerSocket {
+  open?.add(ws);
+  return new WsServerSocket(ws, raw, open);
 }
 
-/** Whom each socket reports to; the listeners below are shared by all sockets (`this` is the socket). */
-const handlers = new WeakMap<WebSocket, SocketHandler>();
+/** The adapter of each socket; the listeners below are shared by all sockets (`this` is the socket). */
+const adapters = new WeakMap<WebSocket, WsServerSocket>();
 
 function onWsMessage(this: WebSocket, data: Buffer | ArrayBuffer | Buffer[]): void {
   // Text frames are tolerated as UTF-8 bytes, as MeshAgent's client tolerates them.
   const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
-  handlers.get(this)?.socketFrame(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  adapters.get(this)?.handler?.socketFrame(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 }
 
 function onWsClose(this: WebSocket): void {
-  handlers.get(this)?.socketClosed();
+  const adapter = adapters.get(this);
+  adapter?.open?.delete(this);
+  adapter?.handler?.socketClosed();
 }
 
 /** The wire bytes of the message being fanned out, keyed by its frames array. */
@@ -47,10 +53,16 @@ function uncorkAll(): void {
 class WsServerSocket implements ServerSocket {
   readonly #ws: WebSocket;
   readonly #raw: Duplex | undefined;
+  readonly open: Set<WebSocket> | undefined;
+  handler: SocketHandler | null = null;
 
-  constructor(ws: WebSocket, raw: Duplex | undefined) {
+  constructor(ws: WebSocket, raw: Duplex | undefined, open: Set<WebSocket> | undefined) {
     this.#ws = ws;
     this.#raw = raw;
+    this.open = open;
+    adapters.set(ws, this);
+    // Registered now, not in listen(): a close before listen() must still leave `open`.
+    ws.on('close', onWsClose);
   }
 
   send(frames: readonly Uint8Array[]): void {
@@ -91,8 +103,7 @@ class WsServerSocket implements ServerSocket {
   }
 
   listen(handler: SocketHandler): void {
-    handlers.set(this.#ws, handler);
+    this.handler = handler;
     this.#ws.on('message', onWsMessage);
-    this.#ws.on('close', onWsClose);
   }
 }
