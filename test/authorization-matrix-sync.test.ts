@@ -1,7 +1,8 @@
+import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoomClient } from '@convene/client';
 import type { MeshDocument } from '@convene/client/sync';
-import type { ApiScope } from '@convene/protocol';
+import { pack, type ApiScope } from '@convene/protocol';
 import type { RunningRoomServer } from '@convene/server';
 import {
   catalogTools,
@@ -152,4 +153,22 @@ describe('authorization matrix: sync', () => {
       });
     });
   }
+
+  it('does not let a read-only opener give a stored document without a schema its schema', async () => {
+    // A document file without a schema (an older or damaged sidecar), put in place by the server side.
+    const legacy = new Y.Doc();
+    legacy.get('xml', Y.XmlElement);
+    const file = pack({ format: 'convene.sync', version: 1, schema: null }, Y.encodeStateAsUpdate(legacy));
+    await server.core.room(ROOM)!.storage.writeFile('.sync/notes/legacy.doc.yjs', file);
+    const reader = await joinWith(server, ROOM, 'reader', paths({ path: 'notes/*', read_only: true }));
+    try {
+      // Reading with a schema of its own is fine...
+      await reader.sync.open('notes/legacy.doc', { schema: listSchema(), create: false });
+      await reader.sync.close('notes/legacy.doc');
+      // ...but the stored document must not have changed: it still has no schema of its own.
+      await expect.poll(async () => (await admin.sync.open('notes/legacy.doc', { create: false }).then(() => 'opened', (e: { code: string }) => e.code))).toBe('bad_request');
+    } finally {
+      reader.dispose();
+    }
+  });
 });

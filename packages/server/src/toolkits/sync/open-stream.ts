@@ -18,6 +18,7 @@ import type { SyncDocument } from './sync-document.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
+const NO_DATA = new Uint8Array(0);
 
 /**
  * `sync.open` (PROTOCOL.md §5.2): reads the `start` chunk, answers `state` with the document (or
@@ -46,8 +47,9 @@ export async function openDocumentStream(context: ToolContext, stream: ToolCallS
     // The caller's schema wins for its own view; a stored document remembers the one it was made with.
     const schema = requested ?? document.schema ?? fallback;
     if (!schema) throw noSchemaError(key);
-    if (!document.schema) {
-      // A document stored without a schema remembers the first one it is opened with.
+    if (!document.schema && canWrite) {
+      // A document stored without a schema remembers the first one it is opened with, but only
+      // by a token that may write it: storing the schema changes the document.
       document.schema = schema;
       document.markDirty();
     }
@@ -59,8 +61,10 @@ export async function openDocumentStream(context: ToolContext, stream: ToolCallS
       data: encoder.encode(encodeBase64(update)),
     });
     // This stream's own updates carry `stream` as their origin, so they are not sent back to it.
-    unlisten = document.listen((base64, origin) => {
-      if (origin !== stream) stream.send({ type: 'binary', headers: { kind: 'sync', path: wire }, data: encoder.encode(base64) });
+    // Every update goes out under the same chunk header, encoded once for the stream.
+    const syncHeader = stream.encodeChunkHeader({ type: 'binary', headers: { kind: 'sync', path: wire }, data: NO_DATA });
+    unlisten = document.listen((base64Bytes, origin) => {
+      if (origin !== stream) stream.sendEncoded(syncHeader, base64Bytes);
     });
     for (let chunk = await stream.next(); chunk !== null; chunk = await stream.next()) {
       const problem = applyChunk(document, chunk, canWrite, stream);
