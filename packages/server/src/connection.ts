@@ -1,5 +1,6 @@
 import {
   CloseCode,
+  EMPTY_CONTENT,
   FrameDecoder,
   MessageTooLargeError,
   ProtocolError,
@@ -16,6 +17,9 @@ import {
 import type { Logger } from './logger.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { ServerSocket, SocketHandler } from './server-socket.js';
+
+/** The most common answer (every acknowledged chunk and message), packed once. */
+const PACKED_EMPTY = packContent(EMPTY_CONTENT);
 
 /** Rate cost of a streaming request chunk relative to any other message. */
 const STREAM_CHUNK_COST = 1 / 16;
@@ -91,7 +95,8 @@ export class Connection implements SocketHandler {
 
   /** Answers a request: `__response__` reuses the request's id. */
   respond(requestId: number, content: Content): void {
-    this.sendFrames(encodeMessage({ id: requestId, type: MessageType.Response, data: packContent(content) }));
+    const data = content === EMPTY_CONTENT ? PACKED_EMPTY : packContent(content);
+    this.sendFrames(encodeMessage({ id: requestId, type: MessageType.Response, data }));
   }
 
   /** Writes already-encoded frames, so a fan-out encodes once for all recipients. */

@@ -4,10 +4,13 @@ import {
   contentToWire,
   errorContent,
   pack,
+  packEncodedHeader,
   type Content,
   type ErrorCode,
 } from '@convene/protocol';
 import type { Connection } from './connection.js';
+
+const encoder = new TextEncoder();
 
 /** Request chunks a stream holds before its tool reads them. */
 const MAX_UNREAD_CHUNKS = 64;
@@ -89,6 +92,21 @@ export class ToolCallStream {
     if (this.#outputClosed) return;
     const { header, payload } = contentToWire(content);
     this.#connection.send(MessageType.ToolCallResponseChunk, pack({ tool_call_id: this.toolCallId, chunk: header }, payload));
+  }
+
+  /**
+   * The packed-header JSON of a chunk like `content` on this stream, for {@link sendEncoded}: a
+   * stream that sends many chunks with the same header (a document's updates) encodes it once.
+   * `content`'s data is ignored.
+   */
+  encodeChunkHeader(content: Content): Uint8Array {
+    return encoder.encode(JSON.stringify({ tool_call_id: this.toolCallId, chunk: contentToWire(content).header }));
+  }
+
+  /** Sends a chunk whose header came from {@link encodeChunkHeader}, with `payload` as its data. */
+  sendEncoded(header: Uint8Array, payload: Uint8Array): void {
+    if (this.#outputClosed) return;
+    this.#connection.send(MessageType.ToolCallResponseChunk, packEncodedHeader(header, payload));
   }
 
   /** Ends the output. MeshAgent clients treat any close as success, so failures go first as an error chunk. */

@@ -5,8 +5,13 @@ import type { RoomStorage } from '../../storage/storage-backend.js';
 import { documentFilePath, encodeDocumentFile } from './document-file.js';
 import type { DocumentSchema } from './document-schema.js';
 
-/** Receives every state-changing update of the document, base64 encoded once for all streams. */
-export type UpdateListener = (base64: string, origin: unknown) => void;
+/**
+ * Receives every state-changing update of the document as the UTF-8 bytes of its base64 text (the
+ * payload of a `sync` chunk), encoded once for all streams.
+ */
+export type UpdateListener = (base64Bytes: Uint8Array, origin: unknown) => void;
+
+const encoder = new TextEncoder();
 
 /**
  * One live document of a room: the server's Y.Doc, the schema it was created with, the open
@@ -39,8 +44,8 @@ export class SyncDocument {
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
       this.markDirty();
       if (this.#listeners.size === 0) return;
-      const base64 = encodeBase64(update);
-      for (const listener of [...this.#listeners]) listener(base64, origin);
+      const bytes = encoder.encode(encodeBase64(update));
+      for (const listener of [...this.#listeners]) listener(bytes, origin);
     });
   }
 
