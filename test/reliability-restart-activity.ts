@@ -93,17 +93,20 @@ export class QueueActivity {
   }
 
   async consume(running: Running): Promise<void> {
-    while (running()) {
-      try {
-        const job = await this.consumer.client.queues.receive<{ n: number }>('jobs', { timeout: 1_000 });
-        if (job) this.#count(job.n);
-      } catch (error) {
-        if (error instanceof TimeoutError) continue;
-        this.cutReceives++;
-        return;
+    try {
+      while (running()) {
+        try {
+          const job = await this.consumer.client.queues.receive<{ n: number }>('jobs', { timeout: 1_000 });
+          if (job) this.#count(job.n);
+        } catch (error) {
+          if (error instanceof TimeoutError) continue;
+          this.cutReceives++;
+          return;
+        }
       }
+    } finally {
+      this.receivedBeforeCrash = [...this.received.values()].reduce((a, b) => a + b, 0);
     }
-    this.receivedBeforeCrash = [...this.received.values()].reduce((a, b) => a + b, 0);
   }
 
   /** Called while the server is down: the requests wait for the connection. */

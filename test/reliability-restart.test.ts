@@ -134,6 +134,9 @@ async function busyRoomThrough(signal: 'SIGKILL' | 'SIGTERM') {
   await first.stop(signal);
   phase = 'down';
   erin.client.dispose(); // gone for good: solo.doc shows what the server kept
+  // "While down" from the clients' point of view: a request written in the instant before a
+  // client notices the dead socket fails with a ConnectionError; once it knows, requests wait.
+  await waitFor(() => live.every((m) => m.client.status !== 'connected'), () => 'every client noticed the crash');
 
   chat.sendOffline(5);
   const queueOffline = queue.sendOffline(3);
