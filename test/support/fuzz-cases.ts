@@ -11,9 +11,11 @@ export type FuzzCase =
   /** A streaming tool call: `control open`, then request chunks, then the caller's `control close`. */
   | { kind: 'stream'; toolkit: string; tool: string; tool_call_id: unknown; extra?: Record<string, unknown>; chunks: FuzzChunk[] }
   /** One message of any type with any data (valid framing). */
-  | { kind: 'message'; type: string; data_base64: string }
+  | { kind: 'message'; type: string; data_base64: string; packet_bytes?: number }
   /** Raw frames: the connection may be closed for them, with a code and a reason. */
-  | { kind: 'frames'; frames_base64: string[] };
+  | { kind: 'frames'; frames_base64: string[] }
+  /** Cases one after the other (a file to exist before two calls race on it, say). */
+  | { kind: 'sequence'; cases: FuzzCase[] };
 
 export interface FuzzCall {
   toolkit: unknown;
@@ -104,11 +106,15 @@ export async function runCase(client: FuzzClient, fuzzCase: FuzzCase): Promise<s
       return client.isClosed ? [] : problems;
     }
     case 'message': {
-      const id = client.send(fuzzCase.type, decodeBase64(fuzzCase.data_base64));
+      const id = client.send(fuzzCase.type, decodeBase64(fuzzCase.data_base64), fuzzCase.packet_bytes);
       const answered = isAnswered(fuzzCase.type) ? client.answer(id) : Promise.resolve({ type: 'empty' } as Content);
       note(answerProblem(`message ${fuzzCase.type.slice(0, 40)}`, await answered));
       note(answerProblem('barrier after the message', await barrier(client)));
       return client.isClosed ? [] : problems;
+    }
+    case 'sequence': {
+      for (const step of fuzzCase.cases) problems.push(...(await runCase(client, step)));
+      return problems;
     }
     case 'frames': {
       client.sendFrames(fuzzCase.frames_base64.map((frame) => decodeBase64(frame)));

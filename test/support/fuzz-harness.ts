@@ -92,6 +92,8 @@ export async function fuzz(room: FuzzRoom, run: FuzzRun): Promise<FuzzReport> {
       const api = run.grants?.(n);
       const client = await FuzzClient.join(room.url, await mintToken({ name: `fuzz-${n % 23}`, room: room.room, ...(api ? { api } : {}) }));
       let used = 0;
+      // The first case that saw the socket closed (with a window, the culprit is one of those in flight).
+      let closedBy: { index: number; fuzzCase: FuzzCase } | undefined;
       const lanes = Array.from({ length: window }, async () => {
         while (used < perConnection && next < run.cases && !client.isClosed) {
           used++;
@@ -100,16 +102,17 @@ export async function fuzz(room: FuzzRoom, run: FuzzRun): Promise<FuzzReport> {
           const problems = await runCase(client, fuzzCase);
           report.cases++;
           if (problems.length > 0) report.failures.push(describeFailure(run.target, FUZZ_SEED, index, fuzzCase, problems));
-          if (client.isClosed) {
-            const closed = await client.closed;
-            report.closes.push(closed);
-            if (!INPUT_CLOSE_CODES.includes(closed.code) || (closed.code !== 1009 && closed.reason === '')) {
-              report.failures.push(describeFailure(run.target, FUZZ_SEED, index, fuzzCase, [`connection closed ${closed.code} "${closed.reason}"`]));
-            }
-          }
+          if (client.isClosed) closedBy ??= { index, fuzzCase };
         }
       });
       await Promise.all(lanes);
+      if (closedBy) {
+        const closed = await client.closed;
+        report.closes.push(closed);
+        if (!INPUT_CLOSE_CODES.includes(closed.code) || (closed.code !== 1009 && closed.reason === '')) {
+          report.failures.push(describeFailure(run.target, FUZZ_SEED, closedBy.index, closedBy.fuzzCase, [`connection closed ${closed.code} "${closed.reason}"`]));
+        }
+      }
       client.ws.terminate();
       await client.closed;
       await tick(room);
@@ -124,8 +127,9 @@ export async function fuzz(room: FuzzRoom, run: FuzzRun): Promise<FuzzReport> {
  * bystander got every message in order, and once everyone left, no room or connection remains.
  */
 export async function expectHealthyAfter(room: FuzzRoom, report: FuzzReport): Promise<void> {
-  expect(report.failures.slice(0, 10), `${report.failures.length} failing cases (replay with FUZZ_SEED=${FUZZ_SEED})`).toEqual([]);
+  // The server's own error lines first: they name the exception behind a failing case.
   expect(room.errors.slice(0, 10), 'server error log').toEqual([]);
+  expect(report.failures.slice(0, 10), `${report.failures.length} failing cases (replay with FUZZ_SEED=${FUZZ_SEED})`).toEqual([]);
   await tick(room);
   await expect.poll(() => room.ticks.length, { timeout: 10_000 }).toBe(room.sent);
   expect(room.ticks).toEqual(Array.from({ length: room.sent }, (_, i) => i));

@@ -69,11 +69,16 @@ class FilesystemRoomStorage implements RoomStorage {
     const full = await this.#root.resolve(path);
     const info = await this.#lstat(path);
     if (!info) throw notFound(path);
-    if (!info.isDirectory()) await unlink(full);
-    else if (recursive) await rm(full, { recursive: true });
+    // A concurrent delete or move may take the entry after the lstat: that is a 404, not a 500.
+    const gone = (error: unknown): never => {
+      throw isCode(error, 'ENOENT') ? notFound(path) : error;
+    };
+    if (!info.isDirectory()) await unlink(full).catch(gone);
+    else if (recursive) await rm(full, { recursive: true }).catch(gone);
     else {
       await rmdir(full).catch((error: unknown) => {
-        throw isCode(error, 'ENOTEMPTY') || isCode(error, 'EEXIST') ? new RoomError('bad_request', `"${path}" is a folder that is not empty; pass recursive`) : error;
+        if (isCode(error, 'ENOTEMPTY') || isCode(error, 'EEXIST')) throw new RoomError('bad_request', `"${path}" is a folder that is not empty; pass recursive`);
+        gone(error);
       });
     }
     await this.#prune(parentPath(path));
@@ -92,10 +97,18 @@ class FilesystemRoomStorage implements RoomStorage {
     const fromFull = await this.#root.resolve(from);
     const toFull = await this.#root.resolve(to);
     // A file never replaces a folder (refused above); a folder replaces whatever is there.
-    if (target && source.isFolder) await rm(toFull, { recursive: true });
-    await this.#withParent(to, () => rename(fromFull, toFull));
-    // A move counts as an update, as in the memory backend.
-    if (!source.isFolder) await utimes(toFull, new Date(), new Date());
+    if (target && source.isFolder) await rm(toFull, { recursive: true, force: true });
+    await this.#withParent(to, () => rename(fromFull, toFull)).catch(async (error: unknown) => {
+      // A concurrent delete or move took the source after the checks above: a 404, not a 500.
+      if (isCode(error, 'ENOENT') && !(await this.stat(from))) throw notFound(from);
+      throw error;
+    });
+    // A move counts as an update, as in the memory backend (unless it has already moved on).
+    if (!source.isFolder) {
+      await utimes(toFull, new Date(), new Date()).catch((error: unknown) => {
+        if (!isCode(error, 'ENOENT')) throw error;
+      });
+    }
     await this.#prune(parentPath(from));
   }
 
@@ -197,8 +210,15 @@ class FilesystemRoomStorage implements RoomStorage {
 
   /** Every existing ancestor must be a folder; the first one found settles it. */
   async #checkParents(path: string): Promise<void> {
+    // Resolved (and checked against escapes) once: resolving every parent again made a path with
+    // hundreds of missing folders cost seconds of syscalls per request.
+    let full = await this.#root.resolve(path);
     for (let parent = parentPath(path); parent !== ''; parent = parentPath(parent)) {
-      const info = await this.#lstat(parent);
+      full = dirname(full);
+      const info = await lstat(full).catch((error: unknown) => {
+        if (isCode(error, 'ENOENT') || isCode(error, 'ENOTDIR')) return null;
+        throw error;
+      });
       if (!info) continue;
       if (info.isDirectory()) return;
       throw new RoomError('bad_request', `"${parent}" is a file, not a folder`);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, realpath, stat, unlink } from 'node:fs/promises';
+import { lstat, mkdir, readdir, realpath, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { RoomError } from '@convene/protocol';
 
@@ -33,6 +33,10 @@ export class FsRoomRoot {
     for (let probe = dirname(full); inside(this.filesDir, probe); probe = dirname(probe)) {
       let real: string;
       try {
+        // One lstat per missing ancestor: realpath walks every component, and calling it for each
+        // of a deep path's missing folders (again for each parent checked) made a 400-folder
+        // path take over a minute of syscalls, blocking that room's storage.
+        await lstat(probe);
         real = await realpath(probe);
       } catch (error) {
         if (isCode(error, 'ENOENT') || isCode(error, 'ENOTDIR')) continue;

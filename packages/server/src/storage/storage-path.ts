@@ -1,7 +1,7 @@
 import { RoomError } from '@convene/protocol';
 
 const MAX_PATH_LENGTH = 1024;
-const MAX_SEGMENT_LENGTH = 255;
+const MAX_SEGMENT_BYTES = 255;
 
 /**
  * Normalizes a room storage path to `a/b/c` (no leading or trailing slash; `""` is the root).
@@ -25,7 +25,9 @@ export function normalizeStoragePath(path: unknown): string {
   for (const segment of path.split('/')) {
     if (segment === '' || segment === '.') continue;
     if (segment === '..') throw refuse('a storage path may not contain ".."');
-    if (segment.length > MAX_SEGMENT_LENGTH) throw refuse(`a path segment is at most ${MAX_SEGMENT_LENGTH} characters`);
+    // Counted in UTF-8 bytes, as filesystems count NAME_MAX: 255 "é" are 510 bytes, which the
+    // disk refuses (ENAMETOOLONG) after the path was accepted, and the caller got a 500.
+    if (Buffer.byteLength(segment, 'utf8') > MAX_SEGMENT_BYTES) throw refuse(`a path segment is at most ${MAX_SEGMENT_BYTES} bytes of UTF-8`);
     if (segment.trim() !== segment || segment.endsWith('.')) throw refuse(`"${segment}" is not a portable file name`);
     segments.push(segment);
   }
