@@ -154,6 +154,32 @@ describe('limits hold and memory stays bounded (server in its own process)', () 
     report(`flood of ${count} requests`, pushed, before, after);
   });
 
+  it('closes a steady flood at 20x the rate with 1008, not only one that arrives in a single batch', async () => {
+    const alice = await joinEnabled('alice', 'steady-flood');
+    const bob = await joinEnabled('bob', 'steady-flood');
+    const flooder = await joinEnabled('flooder', 'steady-flood');
+    const before = await server.stats();
+    // 20 requests every 5 ms: 4 000/s against a rate of 200/s. The server sees them a few at a
+    // time, so a token refills between refusals; the flood must still be recognised.
+    const data = pack({ toolkit: 'messaging', tool: 'broadcast', arguments: { type: 'json', json: { type: 'spam', message_json: '{}' } } });
+    let sentCount = 0;
+    const pacer = setInterval(() => {
+      if (flooder.ws.readyState !== flooder.ws.OPEN) return;
+      for (let i = 0; i < 20; i++) flooder.sendMessage('room.invoke_tool', data);
+      sentCount += 20;
+    }, 5);
+    try {
+      const closed = await flooder.closedWithin(20_000);
+      expect(closed.code).toBe(1008);
+      expect(parseCloseReason(closed.reason).code).toBe('rate_limited');
+    } finally {
+      clearInterval(pacer);
+    }
+    console.log(`[limits] steady flood closed after ${sentCount} requests`);
+    await connectionsBackTo(before.connections - 1);
+    await expectRoomGoesOn(alice, bob);
+  });
+
   it('refuses 50x participantsPerRoom newcomers with 1013 room_full; the room keeps its five', async () => {
     const inside = [];
     for (let i = 0; i < LIMITS.participantsPerRoom; i++) inside.push(await joinEnabled(`member-${i}`, 'full'));

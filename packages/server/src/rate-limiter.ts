@@ -26,14 +26,18 @@ export class RateLimiter {
     this.#refilledAt = now;
     if (this.#tokens >= cost) {
       this.#tokens -= cost;
-      this.#refused = 0;
+      // A pass that only a refill just allowed does not end a flood: a peer sending steadily above
+      // the rate gets one through per refilled token, and resetting on it meant a flood was only
+      // ever closed when a whole burst of refusals arrived between two refills (one read batch).
+      // The count starts over once the peer slowed down enough for half the burst to come back.
+      if (this.#tokens >= this.#burst / 2) this.#refused = 0;
       return true;
     }
     this.#refused++;
     return false;
   }
 
-  /** True once a burst's worth of messages in a row has been refused. */
+  /** True once a burst's worth of messages has been refused without the budget recovering in between. */
   get overdrawn(): boolean {
     return this.#refused >= this.#burst;
   }
