@@ -39,10 +39,13 @@ export class Connection implements SocketHandler {
   readonly #rate: RateLimiter;
   #nextId = 0;
   #closed = false;
+  /** Set by {@link stopReading}: incoming frames are dropped, unanswered. */
+  #deaf = false;
   #onMessage: ((context: never, message: WireMessage) => void) | null = null;
   #context: unknown = undefined;
   #pending: WireMessage[] | null = null;
   #closeListeners: (() => void)[] | null = null;
+  #stopListeners: (() => void)[] | null = null;
   readonly #onClosed: ((connection: Connection) => void) | undefined;
 
   /** `onClosed` is called first when the connection closes (one function can serve all connections). */
@@ -116,9 +119,33 @@ export class Connection implements SocketHandler {
     this.#handleClosed();
   }
 
+  /**
+   * Stops taking requests (graceful shutdown): what arrives from now on is neither run nor answered,
+   * so the client, seeing the close that follows, knows to send it again. Answers still go out.
+   */
+  stopReading(): void {
+    if (this.#deaf) return;
+    this.#deaf = true;
+    this.#pending = null;
+    const listeners = this.#stopListeners ?? [];
+    this.#stopListeners = null;
+    for (const listener of listeners) listener();
+  }
+
+  /** True once {@link stopReading} was called (the server is shutting down). */
+  get stoppedReading(): boolean {
+    return this.#deaf;
+  }
+
+  /** Runs `listener` when the connection stops taking requests: a long poll answers early. */
+  onStopReading(listener: () => void): void {
+    if (this.#deaf) listener();
+    else (this.#stopListeners ??= []).push(listener);
+  }
+
   /** Called by the socket with each incoming frame. */
   socketFrame(frame: Uint8Array): void {
-    if (this.#closed) return;
+    if (this.#closed || this.#deaf) return;
     let message: WireMessage | null;
     try {
       message = this.#decoder.push(frame);
@@ -178,6 +205,7 @@ export class Connection implements SocketHandler {
     if (this.#closed) return;
     this.#closed = true;
     this.#pending = null;
+    this.#stopListeners = null;
     this.#onClosed?.(this);
     const listeners = this.#closeListeners ?? [];
     this.#closeListeners = null;

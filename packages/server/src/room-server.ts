@@ -47,6 +47,8 @@ export interface RoomServerOptions {
 }
 
 export const DEFAULT_ROOM_RELEASE_GRACE_MS = 3_000;
+/** How long a graceful shutdown waits for running requests (a slow hosted tool, a long poll). */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 2_000;
 const ROOM_PATH = /^\/rooms\/([^/]+)\/?$/;
 const ROOM_NAME = /^[\w.@:-]{1,128}$/;
 
@@ -163,11 +165,21 @@ export class RoomServer {
   }
 
   /**
-   * Closes every connection with 1001 (clients reconnect elsewhere or later), releases every room
-   * and resolves once their release work (documents written to storage) is done.
+   * Graceful shutdown: stops taking requests, answers those already running (for at most
+   * `graceMs`, default {@link DEFAULT_SHUTDOWN_GRACE_MS}), then closes every connection with 1001
+   * (clients reconnect elsewhere or later), releases every room and resolves once their release
+   * work (documents written to storage) is done. So a request is either answered or never run: a
+   * client that saw no answer may send it again (the outbox does), and nothing is done twice.
    */
-  async shutdown(): Promise<void> {
+  async shutdown(graceMs = DEFAULT_SHUTDOWN_GRACE_MS): Promise<void> {
     this.#closing = true;
+    for (const connection of this.#connections.keys()) connection.stopReading();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      Promise.all(this.#rooms.all().map((room) => room.answered())),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs))),
+    ]);
+    clearTimeout(timer);
     for (const room of this.#rooms.all()) room.closeAll(CloseCode.GoingAway, 'server shutting down');
     for (const connection of [...this.#connections.keys()]) {
       connection.close(CloseCode.GoingAway, 'server_shutdown', 'server shutting down');

@@ -53,6 +53,8 @@ export class Room {
   readonly #router: ToolRouter;
   readonly #logger: Logger;
   readonly #capacity: number;
+  /** Answers still being worked on (awaited by a graceful shutdown). */
+  readonly #inFlight = new Set<Promise<void>>();
   /** Every participant's messages, as `(participant, message)`: one function for the room. */
   readonly #onMessage = (participant: Participant, message: WireMessage): void => this.#dispatch(participant, message);
 
@@ -127,6 +129,11 @@ export class Room {
     }
   }
 
+  /** Resolves once every request that was being worked on has been answered (new ones included). */
+  async answered(): Promise<void> {
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+  }
+
   /** Closes every connection (server shutdown); participants leave as their sockets close. */
   closeAll(code: number, message: string): void {
     for (const participant of [...this.#participants.values()]) {
@@ -164,11 +171,13 @@ export class Room {
     }
     const answer = (content: Content): void => participant.connection.respond(message.id, content);
     const result = this.#router.invoke(this, participant, header, payload);
-    if (result instanceof Promise) result.then(answer, (error: unknown) => {
+    if (!(result instanceof Promise)) return answer(result);
+    const answered = result.then(answer, (error: unknown) => {
       this.#logger.error('tool router failed', { error: String(error) });
       answer(errorContent('internal', 'request failed'));
     });
-    else answer(result);
+    this.#inFlight.add(answered);
+    void answered.finally(() => this.#inFlight.delete(answered));
   }
 
   /** A request chunk of a streaming tool call: handed to its stream and acknowledged (§4.3). */

@@ -42,7 +42,8 @@ export class QueueWaiters {
   /** Waits for a message on `room`/`queue`; resolves with its `json` Content or `empty`. */
   wait(participant: Participant, room: string, queue: string, receiveId: string | undefined): Promise<Content> {
     const receives = this.#receives(participant);
-    if (participant.connection.closed) return Promise.resolve(EMPTY_CONTENT);
+    // Closed, or shutting down: a wait would only hold the drain (or never be answered).
+    if (participant.connection.closed || participant.connection.stoppedReading) return Promise.resolve(EMPTY_CONTENT);
     if (receives.waiting.size >= MAX_WAITING_PER_CONNECTION) {
       throw new RoomError('rate_limited', `at most ${MAX_WAITING_PER_CONNECTION} receives may wait at once`);
     }
@@ -108,9 +109,12 @@ export class QueueWaiters {
     if (receives === undefined) {
       const created: ParticipantReceives = { waiting: new Map(), byId: new Map(), delivered: new Map() };
       this.#participants.set(participant, created);
-      participant.connection.onClose(() => {
+      const cancelAll = () => {
         for (const [waiter, line] of [...created.waiting]) line.remove(waiter);
-      });
+      };
+      participant.connection.onClose(cancelAll);
+      // A graceful shutdown answers long polls now (empty) instead of holding the drain.
+      participant.connection.onStopReading(cancelAll);
       receives = created;
     }
     return receives;
