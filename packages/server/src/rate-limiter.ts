@@ -25,12 +25,12 @@ export class RateLimiter {
     this.#tokens = Math.min(this.#burst, this.#tokens + ((now - this.#refilledAt) / 1000) * this.#rate);
     this.#refilledAt = now;
     if (this.#tokens >= cost) {
-      this.#tokens -= cost;
       // A pass that only a refill just allowed does not end a flood: a peer sending steadily above
       // the rate gets one through per refilled token, and resetting on it meant a flood was only
       // ever closed when a whole burst of refusals arrived between two refills (one read batch).
       // The count starts over once the peer slowed down enough for half the burst to come back.
       if (this.#tokens >= this.#burst / 2) this.#refused = 0;
+      this.#tokens -= cost;
       return true;
     }
     this.#refused++;
