@@ -268,10 +268,16 @@ export class MessagingClient {
         return this.#applyChanges(this.#table.mergeAttributes(delivery.id, delivery.attributes));
       case 'message': {
         if (delivery.messageId !== undefined && this.#seen.seen(`${delivery.fromParticipantId}\u0000${delivery.messageId}`)) return;
-        const { kind: _kind, messageId, attachment, ...rest } = delivery;
-        const event: RoomMessage = { ...rest, receivedAt: Date.now() };
-        if (messageId !== undefined) event.messageId = messageId;
-        if (attachment !== undefined) event.attachment = attachment;
+        // Built field by field: object rest/spread here was a fifth of a busy client's CPU.
+        const event: RoomMessage = {
+          fromParticipantId: delivery.fromParticipantId,
+          type: delivery.type,
+          message: delivery.message,
+          direct: delivery.direct,
+          receivedAt: Date.now(),
+        };
+        if (delivery.messageId !== undefined) event.messageId = delivery.messageId;
+        if (delivery.attachment !== undefined) event.attachment = delivery.attachment;
         const from = this.#table.get(delivery.fromParticipantId);
         if (from !== undefined) event.from = from;
         this.#events.emit('message', event);

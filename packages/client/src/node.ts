@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import WebSocket from 'ws';
 import type { Transport, TransportCloseEvent, TransportFactory } from './transport.js';
 
@@ -48,8 +50,19 @@ export function nodeTransport(): TransportFactory {
       }
     });
 
+    // A protocol message is two WebSocket frames and a busy client sends several per tick: the
+    // TCP socket is corked until the end of the tick so they leave in one write, not one each.
+    let tcp: Duplex | undefined;
+    socket.once('upgrade', (response: IncomingMessage) => {
+      tcp = response.socket;
+    });
+    const uncork = (): void => void tcp?.uncork();
     const transport: Transport = {
       send(frame) {
+        if (tcp && !tcp.writableCorked) {
+          tcp.cork();
+          process.nextTick(uncork);
+        }
         socket.send(frame);
       },
       close(code = 1000, reason = '') {
