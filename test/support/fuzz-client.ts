@@ -30,9 +30,9 @@ export class FuzzClient {
   #answers = new Map<number, (content: Content | null) => void>();
   #streams = new Map<string, Content[]>();
   #streamWaiters = new Map<string, () => void>();
-  #onPush: ((type: string, header: unknown) => void) | undefined;
+  #onPush: ((type: string, header: unknown, id: number) => void) | undefined;
 
-  private constructor(ws: WebSocket, onPush?: (type: string, header: unknown) => void) {
+  private constructor(ws: WebSocket, onPush?: (type: string, header: unknown, id: number) => void) {
     this.ws = ws;
     this.#onPush = onPush;
     this.closed = new Promise((resolve) =>
@@ -50,7 +50,7 @@ export class FuzzClient {
   }
 
   /** Connects with the token in the query and waits for `connected`. */
-  static async join(roomUrl: string, jwt: string, onPush?: (type: string, header: unknown) => void): Promise<FuzzClient> {
+  static async join(roomUrl: string, jwt: string, onPush?: (type: string, header: unknown, id: number) => void): Promise<FuzzClient> {
     const url = new URL(roomUrl);
     url.searchParams.set('token', jwt);
     const client = new FuzzClient(new WebSocket(url), onPush);
@@ -157,7 +157,7 @@ export class FuzzClient {
       return;
     }
     this.pushes++;
-    this.#onPush?.(message.type, header);
+    this.#onPush?.(message.type, header, message.id);
   }
 
   close(): void {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { RoomError, isPlainObject } from '@convene/protocol';
+import { RoomError, isPlainObject, jsonWithinDepth } from '@convene/protocol';
 import type { Participant } from '../../participant.js';
 
 /** A toolkit a participant hosts, as registered with `room.register_toolkit`. */
@@ -17,6 +17,8 @@ export interface HostedToolkit {
 
 const NAME = /^[A-Za-z0-9_.:-]{1,128}$/;
 const MAX_PER_PARTICIPANT = 64;
+/** Nesting allowed in tool descriptions (JSON schemas of their inputs): far above real use. */
+const MAX_DESCRIPTION_DEPTH = 128;
 
 /**
  * The participant-hosted toolkits of one room. Public toolkits are visible to and callable by
@@ -35,6 +37,12 @@ export class HostedToolkits {
     if (isBuiltIn(name)) throw new RoomError('bad_request', `"${name}" is a built-in toolkit of the room`);
     if (!isPlainObject(tools) || Object.values(tools).some((tool) => !isPlainObject(tool))) {
       throw new RoomError('bad_request', 'toolkit "tools" must be an object of tool descriptions');
+    }
+    // Descriptions are re-serialized in every other participant's `room.list_toolkits` answer:
+    // one nested thousands of levels deep overflowed the stack there and closed the lister's
+    // connection (found by the fuzz), so a single host could break listing for the whole room.
+    if (!jsonWithinDepth(tools, MAX_DESCRIPTION_DEPTH)) {
+      throw new RoomError('bad_request', `toolkit "tools" may nest at most ${MAX_DESCRIPTION_DEPTH} levels`);
     }
     const mine = [...this.#byId.values()].filter((t) => t.host === host);
     if (mine.length >= MAX_PER_PARTICIPANT) throw new RoomError('rate_limited', `at most ${MAX_PER_PARTICIPANT} toolkits per participant`);

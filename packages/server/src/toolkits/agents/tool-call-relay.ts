@@ -4,6 +4,7 @@ import {
   contentFromWire,
   contentToWire,
   errorContent,
+  jsonWithinDepth,
   pack,
   toolCallMessageType,
   unpackContent,
@@ -31,6 +32,7 @@ export class ToolCallRelay {
     if (!Object.hasOwn(toolkit.tools, tool)) {
       return Promise.resolve(errorContent('not_found', `unknown tool "${tool}" in toolkit "${toolkit.name}"`));
     }
+    if (tooDeep(input)) return Promise.resolve(errorContent('bad_request', `tool arguments may nest at most ${MAX_RELAYED_DEPTH} levels`));
     const { header, payload } = contentToWire(input);
     const request: Record<string, unknown> = { name: tool, arguments: header, caller_id: caller.id };
     if (toolCallId !== undefined) request['tool_call_id'] = toolCallId;
@@ -82,7 +84,7 @@ export class ToolCallRelay {
       relayed.resolve();
       return;
     }
-    relayed.stream.send(content);
+    relayed.stream.send(tooDeep(content) ? hostResultTooDeep() : content);
   }
 
   /** A host's `room.tool_call_response` arrived. Unknown ids are ignored (late or forged). */
@@ -97,7 +99,7 @@ export class ToolCallRelay {
     } catch (error) {
       content = errorContent('bad_request', `the host sent an unreadable result: ${(error as Error).message}`);
     }
-    resolve(content);
+    resolve(tooDeep(content) ? hostResultTooDeep() : content);
   }
 
   /** The host left: everyone waiting on it gets a typed error. */
@@ -114,6 +116,22 @@ export class ToolCallRelay {
 }
 
 const HOST_LEFT = 'the participant hosting this toolkit left before answering';
+
+/**
+ * Nesting allowed in relayed JSON. A host's result nested thousands of levels deep overflowed the
+ * stack when it was re-encoded for the caller: the answer was lost and the rejection went
+ * unhandled, which stops a Node process (found by the fuzz). Arguments are checked the same way.
+ */
+const MAX_RELAYED_DEPTH = 256;
+
+function tooDeep(content: Content): boolean {
+  const json = content.type === 'json' ? content.json : content.type === 'binary' ? content.headers : undefined;
+  return json !== undefined && !jsonWithinDepth(json, MAX_RELAYED_DEPTH);
+}
+
+function hostResultTooDeep(): Content {
+  return errorContent('bad_request', `the host sent a result nested more than ${MAX_RELAYED_DEPTH} levels deep`);
+}
 
 interface RelayedStream {
   stream: ToolCallStream;
