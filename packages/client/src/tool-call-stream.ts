@@ -12,11 +12,15 @@ export type ChunkRequest = (data: Uint8Array, options?: RequestOptions) => Promi
 
 type Waiter = { resolve(content: Content | null): void; reject(error: unknown): void };
 
+/** Request chunks of one call that may await their acknowledgement at the same time. */
+export const SEND_WINDOW = 16;
+
 /**
  * One streaming tool call from the caller's side (PROTOCOL.md §4.3). Response chunks are read with
  * `next()` (or `for await`), which returns null after the server's `control close` and throws the
- * typed error an `error` chunk carries. Request chunks go out with `send()`, one at a time, each
- * waiting for its acknowledgement; `end()` sends the final `control close`.
+ * typed error an `error` chunk carries. Request chunks go out with `send()`, in order and pipelined:
+ * up to {@link SEND_WINDOW} await their acknowledgement at once, later ones wait for a slot (the
+ * server holds at most 64 unread chunks per call). `end()` sends the final `control close`.
  *
  * @example
  * const stream = await room.invokeStream({ toolkit: 'storage', tool: 'download' });
@@ -31,8 +35,10 @@ export class ToolCallStream implements AsyncIterable<Content> {
   #waiter: Waiter | null = null;
   #closed = false;
   #failure: unknown = null;
-  /** Request chunks are stop-and-wait: each waits for the previous one's acknowledgement. */
-  #sending: Promise<unknown> = Promise.resolve();
+  /** Request chunks sent and not yet acknowledged. */
+  #inFlight = 0;
+  /** Sends waiting for a slot in the window, in call order. */
+  readonly #blocked: (() => void)[] = [];
 
   constructor(toolCallId: string, request: ChunkRequest, onFinished: () => void) {
     this.toolCallId = toolCallId;
@@ -49,12 +55,25 @@ export class ToolCallStream implements AsyncIterable<Content> {
   send(content: Content, options?: RequestOptions): Promise<void> {
     const { header, payload } = contentToWire(content);
     const data = pack({ tool_call_id: this.toolCallId, chunk: header }, payload);
-    const sent = this.#sending.then(() => {
-      if (this.#failure !== null) throw this.#failure;
-      return this.#request(data, options);
+    return new Promise<void>((resolve, reject) => {
+      const go = (): void => {
+        if (this.#failure !== null) return reject(this.#failure);
+        this.#inFlight++;
+        this.#request(data, options)
+          .then(() => resolve(), reject)
+          .finally(() => {
+            this.#inFlight--;
+            this.#release();
+          });
+      };
+      // Sending synchronously keeps the wire order equal to the call order.
+      if (this.#inFlight < SEND_WINDOW && this.#blocked.length === 0) go();
+      else this.#blocked.push(go);
     });
-    this.#sending = sent.catch(() => {});
-    return sent.then(() => undefined);
+  }
+
+  #release(): void {
+    while (this.#inFlight < SEND_WINDOW && this.#blocked.length > 0) this.#blocked.shift()!();
   }
 
   /** Ends our input (`control close`, status 1000). */

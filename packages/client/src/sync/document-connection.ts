@@ -25,8 +25,9 @@ export interface OpenParams {
 const EMPTY_UPDATE_LENGTH = 2;
 
 /**
- * One open document and its `sync.open` stream. Local transactions are merged while the previous
- * chunk waits for its acknowledgement and go out in order. When the connection drops, edits stay
+ * One open document and its `sync.open` stream. The local transactions of one tick are merged into
+ * one chunk, which goes out at once and in order: chunks are pipelined (the stream bounds how many
+ * await their acknowledgement), so an edit never waits a round trip behind the previous one. When the connection drops, edits stay
  * in the Y.Doc; `resume` re-opens with the local state vector, applies the server's diff and sends
  * whatever the server lacks (diffed against the server's vector), so offline edits are merged.
  */
@@ -36,7 +37,10 @@ export class DocumentConnection {
   #stream: ToolCallStream | null = null;
   #reader: Promise<void> = Promise.resolve();
   #pending: Uint8Array[] = [];
-  #draining: Promise<void> | null = null;
+  /** A send of `#pending` is queued for the end of this tick. */
+  #scheduled = false;
+  /** Chunks sent and not yet acknowledged (each settles either way). */
+  readonly #unacked = new Set<Promise<void>>();
   #closed = false;
 
   private constructor(host: SyncStreamHost, document: MeshDocument, stream: ToolCallStream) {
@@ -89,7 +93,11 @@ export class DocumentConnection {
 
   /** Resolves once every local change so far was acknowledged by the room (or could not be sent). */
   async whenSent(): Promise<void> {
-    while (this.#draining) await this.#draining;
+    for (;;) {
+      if (this.#scheduled) await Promise.resolve(); // the queued send runs first
+      else if (this.#unacked.size > 0) await Promise.all([...this.#unacked]);
+      else return;
+    }
   }
 
   /** Sends what is pending, then `control close`, and waits for the server's close. */
@@ -117,27 +125,26 @@ export class DocumentConnection {
   }
 
   #kick(): void {
-    if (this.#draining || this.#pending.length === 0) return;
-    this.#draining = (async () => {
-      await null; // `#draining` is assigned before the loop can finish
-      try {
-        while (this.#pending.length > 0) {
-          const stream = this.#stream;
-          if (!stream) {
-            this.#pending = []; // offline: `resume` sends the diff instead
-            break;
-          }
-          const updates = this.#pending.splice(0);
-          try {
-            await stream.send(syncChunk(updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates)));
-          } catch {
-            // The stream failed; `resume` sends everything the server lacks.
-          }
-        }
-      } finally {
-        this.#draining = null;
-      }
-    })();
+    if (this.#scheduled || this.#pending.length === 0) return;
+    this.#scheduled = true;
+    queueMicrotask(() => {
+      this.#scheduled = false;
+      this.#sendPending();
+    });
+  }
+
+  #sendPending(): void {
+    if (this.#pending.length === 0) return;
+    const stream = this.#stream;
+    if (!stream) {
+      this.#pending = []; // offline: `resume` sends the diff instead
+      return;
+    }
+    const updates = this.#pending.splice(0);
+    // A failed stream needs nothing here: `resume` sends everything the server lacks.
+    const sent = stream.send(syncChunk(updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates))).catch(() => {});
+    this.#unacked.add(sent);
+    void sent.then(() => this.#unacked.delete(sent));
   }
 
   async #read(stream: ToolCallStream): Promise<void> {
