@@ -58,8 +58,8 @@ export function value(g: FuzzRandom): unknown {
     case 4: return g.pick(['2024-01-01', '2024-01-01T00:00:00Z', '2024-13-45', '2024-01-01T00:00:00+25:00', '0000-00-00', 'now', 'infinity', '-infinity', 'epoch']);
     case 5: return g.pick(['6f1c1a36-3f3c-4d6a-9f0e-2a7d1c6b9e10', '6F1C1A36-3F3C-4D6A-9F0E-2A7D1C6B9E10', '{6f1c1a36-3f3c-4d6a-9f0e-2a7d1c6b9e10}', 'not-a-uuid', 'random']);
     case 6: return g.pick(["'; DROP TABLE fz; --", "' OR '1'='1", '%', '_', '\\', '%\\%', "E'\\\\x00'", '$1', '$$ $$', 'a\u0000b', '\ud800']);
-    case 7: return g.chance(0.1) ? nested(g.pick([100, 300, 6_000])) : g.junk(2);
-    case 8: return { eq: g.chance(0.1) ? nested(g.pick([300, 6_000])) : g.junk(1) };
+    case 7: return g.chance(0.1) ? nested(g.pick([100, 300, 2_000])) : g.junk(2);
+    case 8: return { eq: g.chance(0.1) ? nested(g.pick([300, 2_000])) : g.junk(1) };
     default: return g.nasty();
   }
 }
