@@ -37,14 +37,20 @@ function onWsClose(this: WebSocket): void {
   adapter?.handler?.socketClosed();
 }
 
-/** The wire bytes of the message being fanned out, keyed by its frames array. */
-const encoded = new WeakMap<readonly Uint8Array[], Buffer>();
+/**
+ * The wire bytes of the last message sent, by its frames array: a fan-out sends one array to every
+ * recipient within one tick. Forgotten at the end of the tick.
+ */
+let lastFrames: readonly Uint8Array[] | null = null;
+let lastBytes: Buffer | null = null;
 /** Sockets corked in this tick, uncorked together in one `process.nextTick`. */
 const corked: Duplex[] = [];
 let flushScheduled = false;
 
 function uncorkAll(): void {
   flushScheduled = false;
+  lastFrames = null;
+  lastBytes = null;
   for (const raw of corked) raw.uncork();
   corked.length = 0;
 }
@@ -74,18 +80,19 @@ class WsServerSocket implements ServerSocket {
       for (const frame of frames) this.#ws.send(frame, { binary: true });
       return;
     }
-    let bytes = encoded.get(frames);
-    if (!bytes) {
+    if (!flushScheduled) {
+      flushScheduled = true;
+      process.nextTick(uncorkAll);
+    }
+    let bytes = frames === lastFrames ? lastBytes! : null;
+    if (bytes === null) {
       bytes = encodeWebSocketMessages(frames);
-      encoded.set(frames, bytes);
+      lastFrames = frames;
+      lastBytes = bytes;
     }
     if (!raw.writableCorked) {
       raw.cork();
       corked.push(raw);
-      if (!flushScheduled) {
-        flushScheduled = true;
-        process.nextTick(uncorkAll);
-      }
     }
     raw.write(bytes);
   }
