@@ -1,10 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { Receiver, Sender } from 'ws';
+import * as ws from 'ws';
 import { encodeWebSocketMessages } from '../websocket-frames.js';
+
+// `ws` exports its framing classes at run time; @types/ws does not declare them.
+interface WsReceiver {
+  on(event: 'message', listener: (data: Buffer) => void): void;
+  end(chunk: Buffer, callback: (error?: Error | null) => void): void;
+}
+const { Receiver, Sender } = ws as unknown as {
+  Receiver: new (options: { isServer: boolean }) => WsReceiver;
+  Sender: { frame(data: Buffer, options: object): Buffer[] };
+};
 
 /** What `ws` itself would put on the wire for one unmasked binary message. */
 function wsFrame(payload: Uint8Array): Buffer {
-  const parts = (Sender as unknown as { frame(data: Buffer, options: object): Buffer[] }).frame(Buffer.from(payload), {
+  const parts = Sender.frame(Buffer.from(payload), {
     fin: true,
     rsv1: false,
     opcode: 2,
@@ -27,8 +37,8 @@ describe('encodeWebSocketMessages', () => {
     const frames = sizes.map((size) => new Uint8Array(size).fill(size % 256));
     const receiver = new Receiver({ isServer: false });
     const received: Buffer[] = [];
-    receiver.on('message', (data: Buffer) => received.push(data));
-    await new Promise<void>((resolve, reject) => receiver.end(encodeWebSocketMessages(frames), (error?: Error | null) => (error ? reject(error) : resolve())));
+    receiver.on('message', (data) => received.push(data));
+    await new Promise<void>((resolve, reject) => receiver.end(encodeWebSocketMessages(frames), (error) => (error ? reject(error) : resolve())));
     expect(received.map((b) => b.length)).toEqual(sizes);
     expect(received.every((b, i) => b.every((byte) => byte === sizes[i]! % 256))).toBe(true);
   });
