@@ -146,6 +146,12 @@ export function caseFor(g: FuzzRandom, op: Operation, peers: FuzzPeers): FuzzCas
     const toolCallId = g.chance(0.9) ? `s${g.int(1_000_000)}` : g.pick<unknown>(['', 'x'.repeat(129), 42, null, g.nasty()]);
     return { kind: 'stream', toolkit: op.toolkit, tool: op.tool, tool_call_id: toolCallId, chunks: streamChunks(g, op) };
   }
+  if (op.toolkit === 'queues' && op.tool === 'receive' && g.chance(0.1)) {
+    // A waiting receive is answered when a message comes or when it is cancelled: both in one case.
+    const receiveId = `w${g.int(1_000_000)}`;
+    const wait = { name: g.pick(['jobs', 'q1', 'empty-queue']), wait: true, receive_id: receiveId, ...(g.chance(0.5) ? { create: g.chance(0.5) } : {}) };
+    return { kind: 'invoke', calls: [{ toolkit: 'queues', tool: 'receive', arguments: { type: 'json', json: wait } }, { toolkit: 'queues', tool: 'cancel_receive', arguments: { type: 'json', json: { receive_id: receiveId } } }] };
+  }
   let args: unknown;
   switch (op.toolkit) {
     case 'messaging': args = messagingArguments(g, peers); break;

@@ -21,6 +21,8 @@ interface ParticipantReceives {
   waiting: Map<Waiter, QueueLine>;
   byId: Map<string, Waiter>;
   delivered: Map<string, Delivery>;
+  /** Waiting receives between their arrival and their wait (true once cancelled in between). */
+  arriving: Map<string, boolean>;
 }
 
 /**
@@ -48,6 +50,11 @@ export class QueueWaiters {
       throw new RoomError('rate_limited', `at most ${MAX_WAITING_PER_CONNECTION} receives may wait at once`);
     }
     if (receiveId !== undefined && receives.byId.has(receiveId)) throw new RoomError('bad_request', `receive "${receiveId}" is already waiting`);
+    if (receiveId !== undefined && receives.arriving.has(receiveId)) {
+      const cancelled = receives.arriving.get(receiveId)!;
+      receives.arriving.delete(receiveId);
+      if (cancelled) return Promise.resolve(EMPTY_CONTENT);
+    }
     const line = this.#line(room, queue);
     return new Promise<Content>((resolve) => {
       const waiter: Waiter = {
@@ -72,9 +79,27 @@ export class QueueWaiters {
     this.#lines.get(lineKey(room, queue))?.kick();
   }
 
+  /**
+   * A waiting receive arrived and looks up its queue before it waits: a `cancel_receive` right
+   * behind it (our client's abort) would otherwise find nothing and the receive would wait on,
+   * unanswered, for a message its caller has given up on (found by the fuzz). Call
+   * {@link QueueWaiters.arrived} when the receive is done with its lookup, whatever the outcome.
+   */
+  arriving(participant: Participant, receiveId: string): void {
+    this.#receives(participant).arriving.set(receiveId, false);
+  }
+
+  arrived(participant: Participant, receiveId: string): void {
+    this.#participants.get(participant)?.arriving.delete(receiveId);
+  }
+
   /** `cancel_receive`: true when that receive was still waiting (it is then answered `empty`). */
   cancel(participant: Participant, receiveId: string): boolean {
     const receives = this.#participants.get(participant);
+    if (receives?.arriving.get(receiveId) === false) {
+      receives.arriving.set(receiveId, true);
+      return true;
+    }
     const waiter = receives?.byId.get(receiveId);
     const line = waiter && receives!.waiting.get(waiter);
     if (waiter === undefined || line === undefined || waiter.cancelled) return false;
@@ -107,7 +132,7 @@ export class QueueWaiters {
   #receives(participant: Participant): ParticipantReceives {
     let receives = this.#participants.get(participant);
     if (receives === undefined) {
-      const created: ParticipantReceives = { waiting: new Map(), byId: new Map(), delivered: new Map() };
+      const created: ParticipantReceives = { waiting: new Map(), byId: new Map(), delivered: new Map(), arriving: new Map() };
       this.#participants.set(participant, created);
       const cancelAll = () => {
         for (const [waiter, line] of [...created.waiting]) line.remove(waiter);

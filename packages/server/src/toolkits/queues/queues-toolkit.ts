@@ -119,9 +119,15 @@ export function createQueuesToolkit(database: Database, options: QueuesToolkitOp
         async handle({ room, participant }, input) {
           const request = receiveRequest(queueArguments(input, 'receive'));
           check(participant.claims.api, request.name, 'receive');
-          if (request.create) await store.open(room.name, request.name);
-          else if (!(await store.exists(room.name, request.name))) throw new RoomError('not_found', `queue "${request.name}" does not exist`);
-          if (request.wait) return waiters.wait(participant, room.name, request.name, request.receiveId);
+          const early = request.wait ? request.receiveId : undefined;
+          if (early !== undefined) waiters.arriving(participant, early);
+          try {
+            if (request.create) await store.open(room.name, request.name);
+            else if (!(await store.exists(room.name, request.name))) throw new RoomError('not_found', `queue "${request.name}" does not exist`);
+            if (request.wait) return waiters.wait(participant, room.name, request.name, request.receiveId);
+          } finally {
+            if (early !== undefined) waiters.arrived(participant, early);
+          }
           const taken = await store.take(room.name, request.name);
           if (taken === null) return EMPTY_CONTENT;
           if (request.receiveId !== undefined) waiters.remember(participant, request.receiveId, { room: room.name, queue: request.name, seq: taken.seq });
