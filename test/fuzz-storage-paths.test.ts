@@ -51,8 +51,8 @@ describe('fuzzing storage paths', () => {
         const fuzzCase = caseFor(g, op, { self, bystander: room.bystander.participantId });
         // Aim the document tools at paths too (their own generator prefers plain names).
         if (fuzzCase.kind === 'stream' && op.toolkit === 'sync') {
-          const start = fuzzCase.chunks[0]?.chunk as { headers?: Record<string, unknown> } | undefined;
-          if (start?.headers && g.chance(0.7)) start.headers['path'] = storagePath(g);
+          const headers = (fuzzCase.chunks[0]?.chunk as { headers?: unknown } | undefined)?.headers;
+          if (typeof headers === 'object' && headers !== null && !Array.isArray(headers) && g.chance(0.7)) (headers as Record<string, unknown>)['path'] = storagePath(g);
         }
         return fuzzCase;
       },

@@ -1,8 +1,11 @@
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { pack, type ApiScope } from '@convene/protocol';
 import type { CreateRoomServerOptions, Logger, RunningRoomServer } from '@convene/server';
 import { FuzzClient, type Closed } from './fuzz-client.js';
-import { describeFailure, INPUT_CLOSE_CODES, runCase, type FuzzCase } from './fuzz-cases.js';
+import { describeFailure, INPUT_CLOSE_CODES, runCase, type CorpusEntry, type FuzzCase } from './fuzz-cases.js';
 import { FuzzRandom, FUZZ_SEED } from './fuzz-random.js';
 import { startServer } from './server.js';
 import { mintToken } from './tokens.js';
@@ -59,6 +62,19 @@ export async function tick(room: FuzzRoom): Promise<void> {
   expect(answer, `tick ${n} was not acknowledged`).toEqual({ type: 'empty' });
 }
 
+const CORPUS_DIR = join(dirname(fileURLToPath(import.meta.url)), '../fuzz-corpus');
+
+/**
+ * With FUZZ_SAVE=1 a failing case is written to test/fuzz-corpus (replayed by fuzz-corpus.test.ts
+ * from then on); edit its `note` to say what the bug was once it is fixed.
+ */
+function saveToCorpus(target: string, index: number, fuzzCase: FuzzCase, problems: readonly string[]): void {
+  if (!process.env['FUZZ_SAVE']) return;
+  const name = `found-${target}-${FUZZ_SEED}-${index}`;
+  const entry: CorpusEntry = { name, note: `Found by the fuzz: ${problems.join('; ').slice(0, 300)}`, target, seed: FUZZ_SEED, index, case: fuzzCase };
+  writeFileSync(join(CORPUS_DIR, `${name}.json`), `${JSON.stringify(entry, null, 2)}\n`);
+}
+
 export interface FuzzRun {
   target: string;
   cases: number;
@@ -101,7 +117,10 @@ export async function fuzz(room: FuzzRoom, run: FuzzRun): Promise<FuzzReport> {
           const fuzzCase = run.makeCase(FuzzRandom.forCase(FUZZ_SEED, index), index, client.participantId);
           const problems = await runCase(client, fuzzCase);
           report.cases++;
-          if (problems.length > 0) report.failures.push(describeFailure(run.target, FUZZ_SEED, index, fuzzCase, problems));
+          if (problems.length > 0) {
+            report.failures.push(describeFailure(run.target, FUZZ_SEED, index, fuzzCase, problems));
+            saveToCorpus(run.target, index, fuzzCase, problems);
+          }
           if (client.isClosed) closedBy ??= { index, fuzzCase };
         }
       });
@@ -110,7 +129,9 @@ export async function fuzz(room: FuzzRoom, run: FuzzRun): Promise<FuzzReport> {
         const closed = await client.closed;
         report.closes.push(closed);
         if (!INPUT_CLOSE_CODES.includes(closed.code) || (closed.code !== 1009 && closed.reason === '')) {
-          report.failures.push(describeFailure(run.target, FUZZ_SEED, closedBy.index, closedBy.fuzzCase, [`connection closed ${closed.code} "${closed.reason}"`]));
+          const problem = [`connection closed ${closed.code} "${closed.reason}"`];
+          report.failures.push(describeFailure(run.target, FUZZ_SEED, closedBy.index, closedBy.fuzzCase, problem));
+          saveToCorpus(run.target, closedBy.index, closedBy.fuzzCase, problem);
         }
       }
       client.ws.terminate();
