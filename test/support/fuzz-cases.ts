@@ -15,7 +15,9 @@ export type FuzzCase =
   /** Raw frames: the connection may be closed for them, with a code and a reason. */
   | { kind: 'frames'; frames_base64: string[] }
   /** Cases one after the other (a file to exist before two calls race on it, say). */
-  | { kind: 'sequence'; cases: FuzzCase[] };
+  | { kind: 'sequence'; cases: FuzzCase[] }
+  /** Cases at the same time on one connection (races between operations). */
+  | { kind: 'parallel'; cases: FuzzCase[] };
 
 export interface FuzzCall {
   toolkit: unknown;
@@ -116,6 +118,8 @@ export async function runCase(client: FuzzClient, fuzzCase: FuzzCase): Promise<s
       for (const step of fuzzCase.cases) problems.push(...(await runCase(client, step)));
       return problems;
     }
+    case 'parallel':
+      return (await Promise.all(fuzzCase.cases.map((step) => runCase(client, step)))).flat();
     case 'frames': {
       client.sendFrames(fuzzCase.frames_base64.map((frame) => decodeBase64(frame)));
       // A message split by the fuzz may wait for packets that never come; the barrier then

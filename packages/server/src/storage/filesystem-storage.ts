@@ -168,6 +168,9 @@ class FilesystemRoomStorage implements RoomStorage {
   async #install(tempPath: string, path: string, overwrite: boolean): Promise<StorageEntry> {
     await this.#checkWritable(path, overwrite);
     const full = await this.#root.resolve(path);
+    // The temp file is ours alone, so this describes what was written even if a concurrent
+    // delete or move takes the file right after it lands (that was a 500 for a finished upload).
+    const written = await lstat(tempPath);
     await this.#withParent(path, async () => {
       if (overwrite) return rename(tempPath, full);
       try {
@@ -180,9 +183,7 @@ class FilesystemRoomStorage implements RoomStorage {
       await unlink(tempPath);
     });
     await syncDirectory(dirname(full));
-    const entry = await this.stat(path);
-    if (!entry) throw new RoomError('internal', `"${path}" vanished right after it was written`);
-    return entry;
+    return (await this.stat(path)) ?? entryOf(path, written);
   }
 
   /** Runs `operation` after creating the parent folders, retrying if a prune removed them meanwhile. */
