@@ -196,7 +196,7 @@ class FilesystemRoomStorage implements RoomStorage {
       try {
         return await operation();
       } catch (error) {
-        if (!isCode(error, 'ENOENT') || attempt >= INSTALL_ATTEMPTS) throw error;
+        if (!isCode(error, 'ENOENT') || attempt >= INSTALL_ATTEMPTS) throw raced(error, path);
       }
     }
   }
@@ -266,6 +266,16 @@ async function syncDirectory(dir: string): Promise<void> {
   } catch {
     // Durability of the directory entry is a bonus; the data itself was fsynced.
   }
+}
+
+/**
+ * A rename that failed because another request changed the tree since our checks (a file became
+ * a folder or the other way round): the caller's conflict, a 400 as in the database, not a 500.
+ */
+function raced(error: unknown, path: string): unknown {
+  const codes = ['EISDIR', 'ENOTDIR', 'ENOTEMPTY', 'EEXIST'];
+  if (!codes.some((code) => isCode(error, code))) return error;
+  return new RoomError('bad_request', `a concurrent change to "${path}" conflicted with this one; try again`);
 }
 
 function notFound(path: string): RoomError {
