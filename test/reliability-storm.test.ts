@@ -17,6 +17,8 @@ const OUTAGE_MS = 1_500;
 /** Generous: recovery takes a few seconds even on a loaded 2-core machine. */
 const RECOVERY_BOUND_MS = 30_000;
 const WINDOW_MS = 100;
+/** Above this event-loop stall the retry timers of the first wave fire together anyway. */
+const MEANINGFUL_STALL_MS = 250;
 
 const servers: ServerProcess[] = [];
 const clients: RoomClient[] = [];
@@ -129,8 +131,12 @@ describe('reconnect storm', () => {
     expect({ connections: stats.connections, rooms: stats.rooms }).toEqual({ connections: CLIENTS, rooms: ROOMS });
     // The resume key gives everyone their participant id back.
     expect(clients.map((client) => client.localParticipant.id)).toEqual(firstIds);
-    // Not all at once: even the first retry wave is spread over several windows.
-    expect(peak.count, `peak window; the test process stalled up to ${Math.round(loopDelay.max / 1e6)} ms`).toBeLessThan(CLIENTS / 2);
+    // Not all at once: even the first retry wave is spread over several windows. A stall of the test
+    // process longer than the first wave's spread fires the timers together whatever the jitter, so
+    // the figure means nothing then (the spread itself is checked without timing in backoff.test.ts).
+    const stallMs = Math.round(loopDelay.max / 1e6);
+    if (stallMs < MEANINGFUL_STALL_MS) expect(peak.count, `peak window; the test process stalled up to ${stallMs} ms`).toBeLessThan(CLIENTS / 2);
+    else console.warn(`storm: peak per window not asserted: the test process stalled ${stallMs} ms (>= ${MEANINGFUL_STALL_MS} ms)`);
     // Every client retried (the port was refused for OUTAGE_MS), but only as often as the backoff allows.
     expect(Math.min(...callsPerClient)).toBeGreaterThanOrEqual(2);
     expect(maxCalls).toBeLessThanOrEqual(allowedCalls);

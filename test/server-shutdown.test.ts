@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CloseCode, parseCloseReason, type Content } from '@convene/protocol';
+import { CloseCode, pack, parseCloseReason, type Content } from '@convene/protocol';
 import type { RunningRoomServer, Toolkit } from '@convene/server';
 import { RawClient } from './support/raw-client.js';
 import { startServer } from './support/server.js';
@@ -78,13 +78,14 @@ describe('graceful shutdown', () => {
   it('answers a waiting queue receive (empty) instead of leaving it unanswered', async () => {
     server = await startServer();
     const consumer = await join('consumer');
-    // The embedded database starts on first use (seconds): start it before the timed part.
-    expect(await consumer.invoke('queues', 'list', {})).toMatchObject({ type: 'json' });
+    // The embedded database starts on first use (6–30 s on a loaded machine): start it first.
+    const warm = consumer.sendMessage('room.invoke_tool', pack({ toolkit: 'queues', tool: 'list', arguments: { type: 'json', json: {} } }));
+    await consumer.waitFor((m) => m.type === '__response__' && m.id === warm, 60_000);
     const waiting = consumer.invoke('queues', 'receive', { name: 'jobs', create: true, wait: true });
     // The receive is parked on the server once the queue exists and reports no message.
     await consumer.barrier();
     await server.close();
     // Without the early answer the poll would be cut by the close and never answered.
     await expect(waiting).resolves.toEqual({ type: 'empty' });
-  });
+  }, 90_000);
 });
