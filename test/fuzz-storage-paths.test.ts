@@ -13,7 +13,7 @@ import { builtInOperations } from './support/fuzz-toolkits.js';
  * through every storage operation and the document tools, on the filesystem backend: answers are
  * typed, and nothing is ever written outside the room's folder or into the server-owned `.sync/`.
  */
-const CASES = scaled(3_000);
+const CASES = scaled(2_000);
 const ROOM = 'fuzz-paths';
 const operations = builtInOperations().filter((op) => op.toolkit === 'storage' || op.toolkit === 'sync');
 
