@@ -16,6 +16,7 @@ import {
   jsonWithinDepth,
 } from '@convene/protocol';
 import type { Logger } from './logger.js';
+import { describeValue } from './describe-value.js';
 import type { Participant } from './participant.js';
 import type { RoomStorage } from './storage/storage-backend.js';
 import type { ToolRouter } from './tool-router.js';
@@ -172,10 +173,14 @@ export class Room {
     const answer = (content: Content): void => participant.connection.respond(message.id, content);
     const result = this.#router.invoke(this, participant, header, payload);
     if (!(result instanceof Promise)) return answer(result);
-    const answered = result.then(answer, (error: unknown) => {
-      this.#logger.error('tool router failed', { error: String(error) });
-      answer(errorContent('internal', 'request failed'));
-    });
+    const answered = result
+      .then(answer, (error: unknown) => {
+        this.#logger.error('tool router failed', { error: String(error) });
+        answer(errorContent('internal', 'request failed'));
+      })
+      // An answer that cannot be sent (a result that does not encode) must not become an
+      // unhandled rejection, which would stop the process.
+      .catch((error: unknown) => this.#logger.error('answering a request failed', { error: String(error) }));
     this.#inFlight.add(answered);
     void answered.finally(() => this.#inFlight.delete(answered));
   }
@@ -195,7 +200,7 @@ export class Room {
     }
     const stream = typeof toolCallId === 'string' ? participant.streams.get(toolCallId) : undefined;
     if (!stream) {
-      connection.respond(message.id, errorContent('not_found', `no open tool call "${String(toolCallId)}"`));
+      connection.respond(message.id, errorContent('not_found', `no open tool call "${describeValue(toolCallId)}"`));
       return;
     }
     try {

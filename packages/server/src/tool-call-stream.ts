@@ -9,6 +9,7 @@ import {
   type ErrorCode,
 } from '@convene/protocol';
 import type { Connection } from './connection.js';
+import { describeValue } from './describe-value.js';
 
 const encoder = new TextEncoder();
 
@@ -123,5 +124,5 @@ export class ToolCallStream {
 }
 
 function describe(content: Content): string {
-  return content.type === 'binary' ? `a "${String(content.headers['kind'])}" chunk` : `a ${content.type} chunk`;
+  return content.type === 'binary' ? `a "${describeValue(content.headers['kind'])}" chunk` : `a ${content.type} chunk`;
 }
