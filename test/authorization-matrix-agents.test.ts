@@ -2,14 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoomClient } from '@convene/client';
 import { MessageType, type ApiScope } from '@convene/protocol';
 import type { RunningRoomServer } from '@convene/server';
-import {
-  checkGranted,
-  checkRefused,
-  coveredTools,
-  joinWith,
-  rowName,
-  type MatrixRow,
-} from './support/authorization-matrix.js';
+import { coveredTools, describeRows, joinWith, type MatrixRow } from './support/authorization-matrix.js';
 import { RawClient } from './support/raw-client.js';
 import { startServer } from './support/server.js';
 import { mintToken } from './support/tokens.js';
@@ -154,16 +147,7 @@ describe('authorization matrix: agents', () => {
     expect(coveredTools(ROWS)).toEqual([MessageType.InvokeTool, MessageType.ListToolkits, MessageType.RegisterToolkit].sort());
   });
 
-  for (const row of ROWS) {
-    describe(rowName(row), () => {
-      it.each(Object.entries(row.refused))('refuses a token with %s, registering, revealing and calling nothing', async (_why, api) => {
-        await checkRefused(server, ROOM, row, api);
-      });
-      it('allows the granted token', async () => {
-        await checkGranted(server, ROOM, row);
-      });
-    });
-  }
+  describeRows(ROWS, () => server, ROOM, 'registering, revealing and calling nothing');
 
   it('lists only the toolkits allowed_toolkits names, and the token\'s own', async () => {
     const limited = await joinWith(server, ROOM, 'limited', agents({ allowed_toolkits: ['other'] }));

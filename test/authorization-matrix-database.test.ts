@@ -2,15 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoomClient } from '@convene/client';
 import type { ApiScope } from '@convene/protocol';
 import type { RunningRoomServer } from '@convene/server';
-import {
-  catalogTools,
-  checkGranted,
-  checkRefused,
-  coveredTools,
-  joinWith,
-  rowName,
-  type MatrixRow,
-} from './support/authorization-matrix.js';
+import { catalogTools, coveredTools, describeRows, joinWith, type MatrixRow } from './support/authorization-matrix.js';
 import { startServer } from './support/server.js';
 
 /**
@@ -199,16 +191,7 @@ describe('authorization matrix: database', () => {
     expect(coveredTools(ROWS)).toEqual(catalogTools(server, 'database'));
   });
 
-  for (const row of ROWS) {
-    describe(rowName(row), () => {
-      it.each(Object.entries(row.refused))('refuses a token with %s, revealing and changing nothing', async (_why, api) => {
-        await checkRefused(server, ROOM, row, api);
-      });
-      it('allows the granted token', async () => {
-        await checkGranted(server, ROOM, row);
-      });
-    });
-  }
+  describeRows(ROWS, () => server, ROOM);
 
   it('tells only participants that may read a table about its changes (database.changed)', async () => {
     const watchers = {

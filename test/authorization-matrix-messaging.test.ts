@@ -2,14 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoomClient } from '@convene/client';
 import type { ApiScope } from '@convene/protocol';
 import type { RunningRoomServer } from '@convene/server';
-import {
-  catalogTools,
-  checkGranted,
-  checkRefused,
-  coveredTools,
-  rowName,
-  type MatrixRow,
-} from './support/authorization-matrix.js';
+import { catalogTools, coveredTools, describeRows, type MatrixRow } from './support/authorization-matrix.js';
 import { RawClient } from './support/raw-client.js';
 import { startServer } from './support/server.js';
 import { mintToken } from './support/tokens.js';
@@ -111,16 +104,7 @@ describe('authorization matrix: messaging', () => {
     expect(coveredTools(ROWS)).toEqual(catalogTools(server, 'messaging'));
   });
 
-  for (const row of ROWS) {
-    describe(rowName(row), () => {
-      it.each(Object.entries(row.refused))('refuses a token with %s, delivering and changing nothing', async (_why, api) => {
-        await checkRefused(server, ROOM, row, api);
-      });
-      it('allows the granted token', async () => {
-        await checkGranted(server, ROOM, row);
-      });
-    });
-  }
+  describeRows(ROWS, () => server, ROOM, 'delivering and changing nothing');
 
   it('never shows a participant without the messaging api to the others', async () => {
     const before = (await seen()).enabled;

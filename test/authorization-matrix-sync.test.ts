@@ -4,15 +4,7 @@ import type { RoomClient } from '@convene/client';
 import type { MeshDocument } from '@convene/client/sync';
 import { pack, type ApiScope } from '@convene/protocol';
 import type { RunningRoomServer } from '@convene/server';
-import {
-  catalogTools,
-  checkGranted,
-  checkRefused,
-  coveredTools,
-  joinWith,
-  rowName,
-  type MatrixRow,
-} from './support/authorization-matrix.js';
+import { catalogTools, coveredTools, describeRows, joinWith, type MatrixRow } from './support/authorization-matrix.js';
 import { startServer } from './support/server.js';
 import { labels, listSchema } from './support/sync-fixtures.js';
 
@@ -143,16 +135,7 @@ describe('authorization matrix: sync', () => {
     expect(coveredTools(ROWS)).toEqual(catalogTools(server, 'sync'));
   });
 
-  for (const row of ROWS) {
-    describe(rowName(row), () => {
-      it.each(Object.entries(row.refused))('refuses a token with %s, revealing and changing nothing', async (_why, api) => {
-        await checkRefused(server, ROOM, row, api);
-      });
-      it('allows the granted token', async () => {
-        await checkGranted(server, ROOM, row);
-      });
-    });
-  }
+  describeRows(ROWS, () => server, ROOM);
 
   it('does not let a read-only opener give a stored document without a schema its schema', async () => {
     // A document file without a schema (an older or damaged sidecar), put in place by the server side.

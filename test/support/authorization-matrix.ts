@@ -1,4 +1,4 @@
-import { expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PermissionError, type RoomClient } from '@convene/client';
 import { participantToken } from '@convene/client/tokens';
 import type { ApiScope, Content } from '@convene/protocol';
@@ -113,4 +113,21 @@ export function coveredTools(rows: readonly MatrixRow[]): string[] {
 export function without(api: ApiScope, key: string): ApiScope {
   const { [key]: _dropped, ...rest } = api;
   return rest;
+}
+
+/**
+ * Declares the tests of every row: each refused token (`unchanged` says what must stay as it was,
+ * for the test names) and the granted one. `server` is read when the tests run.
+ */
+export function describeRows(rows: readonly MatrixRow[], server: () => RunningRoomServer, room: string, unchanged = 'revealing and changing nothing'): void {
+  for (const row of rows) {
+    describe(rowName(row), () => {
+      it.each(Object.entries(row.refused))(`refuses a token with %s, ${unchanged}`, async (_why, api) => {
+        await checkRefused(server(), room, row, api);
+      });
+      it('allows the granted token', async () => {
+        await checkGranted(server(), room, row);
+      });
+    });
+  }
 }
