@@ -2,6 +2,8 @@
  * Seeded randomness for the fuzz tests. Every case gets its own generator from (seed, index), so
  * one failing case reproduces alone: rerun with FUZZ_SEED=<seed> and look at case <index>.
  */
+// The protocol's fuzz tests use the same seeded PRNG, so a seed means the same everywhere.
+import { mulberry32 } from '../../packages/protocol/src/__tests__/fuzz-helpers.js';
 
 /** The base seed: FUZZ_SEED, or a fixed default so `npm test` is deterministic. */
 export const FUZZ_SEED = Number(process.env['FUZZ_SEED'] ?? 0x5eed1e55) >>> 0;
@@ -17,16 +19,6 @@ export function scaled(defaultCases: number): number {
   return Math.max(1, Math.round(defaultCases * FUZZ_SCALE));
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Strings that break naive code: traversal, NUL, control characters, unicode, SQL, JSON, markup. */
 const NASTY_STRINGS = [
