@@ -26,9 +26,25 @@ function writeId(view: DataView, id: number): void {
   view.setUint32(4, id >>> 0);
 }
 
+/**
+ * UTF-8 of the message types sent so far: a handful of names are sent over and over (one header
+ * per delivery). Bounded, since a type is any string a peer may choose.
+ */
+const typeBytesCache = new Map<string, Uint8Array>();
+const TYPE_CACHE_SIZE = 64;
+
+function typeBytesOf(type: string): Uint8Array {
+  let bytes = typeBytesCache.get(type);
+  if (bytes === undefined) {
+    bytes = encoder.encode(type);
+    if (typeBytesCache.size < TYPE_CACHE_SIZE) typeBytesCache.set(type, bytes);
+  }
+  return bytes;
+}
+
 /** Encodes the header frame for a message with `packets` data frames. */
 export function encodeHeaderFrame(id: number, type: string, packets: number): Uint8Array {
-  const typeBytes = encoder.encode(type);
+  const typeBytes = typeBytesOf(type);
   const frame = new Uint8Array(HEADER_BYTES + typeBytes.length);
   const view = new DataView(frame.buffer);
   writeId(view, id);
