@@ -40,7 +40,7 @@ export class Connection implements SocketHandler {
   #nextId = 0;
   #closed = false;
   /** Set by {@link stopReading}: incoming frames are dropped, unanswered. */
-  #deaf = false;
+  #stoppedReading = false;
   #onMessage: ((context: never, message: WireMessage) => void) | null = null;
   #context: unknown = undefined;
   #pending: WireMessage[] | null = null;
@@ -124,8 +124,8 @@ export class Connection implements SocketHandler {
    * so the client, seeing the close that follows, knows to send it again. Answers still go out.
    */
   stopReading(): void {
-    if (this.#deaf) return;
-    this.#deaf = true;
+    if (this.#stoppedReading) return;
+    this.#stoppedReading = true;
     this.#pending = null;
     const listeners = this.#stopListeners ?? [];
     this.#stopListeners = null;
@@ -134,18 +134,18 @@ export class Connection implements SocketHandler {
 
   /** True once {@link stopReading} was called (the server is shutting down). */
   get stoppedReading(): boolean {
-    return this.#deaf;
+    return this.#stoppedReading;
   }
 
   /** Runs `listener` when the connection stops taking requests: a long poll answers early. */
   onStopReading(listener: () => void): void {
-    if (this.#deaf) listener();
+    if (this.#stoppedReading) listener();
     else (this.#stopListeners ??= []).push(listener);
   }
 
   /** Called by the socket with each incoming frame. */
   socketFrame(frame: Uint8Array): void {
-    if (this.#closed || this.#deaf) return;
+    if (this.#closed || this.#stoppedReading) return;
     let message: WireMessage | null;
     try {
       message = this.#decoder.push(frame);
