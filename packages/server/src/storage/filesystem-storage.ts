@@ -190,9 +190,15 @@ class FilesystemRoomStorage implements RoomStorage {
   async #withParent(path: string, operation: () => Promise<void>): Promise<void> {
     const parent = dirname(await this.#root.resolve(path));
     for (let attempt = 1; ; attempt++) {
-      await mkdir(parent, { recursive: true }).catch((error: unknown) => {
-        throw isCode(error, 'ENOTDIR') || isCode(error, 'EEXIST') ? new RoomError('bad_request', `a parent of "${path}" is a file`) : error;
-      });
+      try {
+        await mkdir(parent, { recursive: true });
+      } catch (error) {
+        if (isCode(error, 'ENOTDIR') || isCode(error, 'EEXIST')) throw new RoomError('bad_request', `a parent of "${path}" is a file`);
+        // A concurrent delete pruned a folder while mkdir walked down (found by the fuzz
+        // campaign): the same race as below, so the same retry.
+        if (isCode(error, 'ENOENT') && attempt < INSTALL_ATTEMPTS) continue;
+        throw raced(error, path);
+      }
       try {
         return await operation();
       } catch (error) {
@@ -273,7 +279,8 @@ async function syncDirectory(dir: string): Promise<void> {
  * a folder or the other way round): the caller's conflict, a 400 as in the database, not a 500.
  */
 function raced(error: unknown, path: string): unknown {
-  const codes = ['EISDIR', 'ENOTDIR', 'ENOTEMPTY', 'EEXIST'];
+  // ENOENT here: a concurrent delete kept pruning the folders this write needs, every attempt.
+  const codes = ['EISDIR', 'ENOTDIR', 'ENOTEMPTY', 'EEXIST', 'ENOENT'];
   if (!codes.some((code) => isCode(error, code))) return error;
   return new RoomError('bad_request', `a concurrent change to "${path}" conflicted with this one; try again`);
 }
