@@ -260,30 +260,27 @@ async function expectDocuments(run: Run, mustKeepWholeWindow: boolean): Promise<
   return `shared.doc: ${expected.length} items (${documents.offline.length} made offline), all 3 live editors and a fresh reader identical; solo.doc: ${soloAcked.length} acknowledged, ${solo.size} restored, ${lost.length} lost${oldestLost}`;
 }
 
+/** Runs the busy room through one restart, checks every API and logs the figures. */
+async function restartAndCheck(signal: 'SIGKILL' | 'SIGTERM', label: string): Promise<void> {
+  const run = await busyRoomThrough(signal);
+  const figures = {
+    reconnect: expectFreshAuthorizationPerReconnect(run),
+    chat: await expectChatDeliveredOnce(run),
+    queues: await expectQueueJobsKept(run),
+    database: await expectRowsKept(run),
+    storage: await expectFilesWhole(run),
+    // A graceful stop writes the documents, so edits inside the window are kept too.
+    documents: await expectDocuments(run, signal === 'SIGTERM'),
+  };
+  console.info(`${label} (${run.restartedAt - run.crashedAt} ms down):\n${JSON.stringify(figures, null, 2)}`);
+}
+
 describe('a busy room when its server dies and comes back on the same data directory and port', () => {
   it('kill -9: clients reconnect with fresh tokens; nothing acknowledged is lost beyond the document window', async () => {
-    const run = await busyRoomThrough('SIGKILL');
-    const figures = {
-      reconnect: expectFreshAuthorizationPerReconnect(run),
-      chat: await expectChatDeliveredOnce(run),
-      queues: await expectQueueJobsKept(run),
-      database: await expectRowsKept(run),
-      storage: await expectFilesWhole(run),
-      documents: await expectDocuments(run, false),
-    };
-    console.info(`kill -9 (${run.restartedAt - run.crashedAt} ms down):\n${JSON.stringify(figures, null, 2)}`);
+    await restartAndCheck('SIGKILL', 'kill -9');
   }, 90_000);
 
   it('SIGTERM: a graceful restart loses nothing acknowledged, document edits inside the window included', async () => {
-    const run = await busyRoomThrough('SIGTERM');
-    const figures = {
-      reconnect: expectFreshAuthorizationPerReconnect(run),
-      chat: await expectChatDeliveredOnce(run),
-      queues: await expectQueueJobsKept(run),
-      database: await expectRowsKept(run),
-      storage: await expectFilesWhole(run),
-      documents: await expectDocuments(run, true),
-    };
-    console.info(`SIGTERM (${run.restartedAt - run.crashedAt} ms down):\n${JSON.stringify(figures, null, 2)}`);
+    await restartAndCheck('SIGTERM', 'SIGTERM');
   }, 90_000);
 });
