@@ -118,3 +118,17 @@ export async function docRamp(target, { n, startRate, factor, maxRate, refine, s
     await r.close();
   }
 }
+
+/**
+ * Server CPU per delivered update alone (docRamp's fixed-load window without the ramp), for quick
+ * A/B checks: all n clients write `cpuRate` updates/s in total for `cpuMs`, after a warm-up window.
+ */
+export async function docCpu(target, { n, cpuRate, cpuMs }) {
+  const r = await room(target, { n, senders: n, receiverProcs: 2, tag: `doccpu${n}` });
+  try {
+    await runOnce(r, { rate: cpuRate / n, durationMs: settings.pauseMs, warmupMs: settings.pauseMs, n });
+    return await runOnce(r, { rate: cpuRate / n, durationMs: cpuMs, warmupMs: 300, n });
+  } finally {
+    await r.close();
+  }
+}

@@ -58,7 +58,7 @@ export {
 export type { ErrorCode } from './errors.js';
 export { DEFAULT_LIMITS, DEFAULT_PACKET_BYTES, resolveLimits } from './limits.js';
 export type { Limits } from './limits.js';
-export { encodeBase64, decodeBase64 } from './base64.js';
+export { encodeBase64, encodeBase64Bytes, decodeBase64, decodeBase64Bytes } from './base64.js';
 export { agentsAllows, hostedToolkitAllowed, hostedToolkitListed } from './agents-grants.js';
 export type { AgentsOperation } from './agents-grants.js';
 export { datasetListTablesAllowed, datasetTableAllowed } from './database-grants.js';

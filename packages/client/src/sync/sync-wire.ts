@@ -1,7 +1,4 @@
-import { ProtocolError, decodeBase64, encodeBase64, isPlainObject, type Content } from '@convene/protocol';
-
-const encoder = new TextEncoder();
-const decoder = new TextDecoder('utf-8', { fatal: true });
+import { ProtocolError, decodeBase64, decodeBase64Bytes, encodeBase64Bytes, isPlainObject, type Content } from '@convene/protocol';
 
 /** MeshAgent's `normalizeSyncPath`: leading `./`, then leading `/`, are dropped; `.` is `""`. */
 export function normalizeSyncPath(path: string): string {
@@ -13,11 +10,11 @@ export function normalizeSyncPath(path: string): string {
 
 /** Sync payloads are the UTF-8 bytes of the base64 text of a Yjs v1 update (PROTOCOL.md §5.2). */
 export function encodeSyncPayload(update: Uint8Array): Uint8Array {
-  return encoder.encode(encodeBase64(update));
+  return encodeBase64Bytes(update);
 }
 
 export function decodeSyncPayload(data: Uint8Array): Uint8Array {
-  return data.length === 0 ? data : decodeBase64(decoder.decode(data));
+  return data.length === 0 ? data : decodeBase64Bytes(data);
 }
 
 /** A `sync` request chunk carrying one update. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeBase64, encodeBase64 } from '@convene/protocol';
+import { decodeBase64, decodeBase64Bytes, encodeBase64, encodeBase64Bytes } from '@convene/protocol';
 import { expectProtocolError, onlyProtocolErrors, Rng } from './fuzz-helpers.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -82,5 +82,27 @@ describe('decodeBase64', () => {
       }
     }
     expect(decoded).toBeGreaterThan(3000);
+  });
+});
+
+describe('encodeBase64Bytes / decodeBase64Bytes (the ASCII-bytes forms documents travel in)', () => {
+  it('round-trip every length 0..300 and agree with Buffer byte for byte', () => {
+    const rng = new Rng(66);
+    for (let length = 0; length <= 300; length++) {
+      const bytes = rng.bytes(length);
+      const text = encodeBase64Bytes(bytes);
+      expect(Buffer.from(text).toString('latin1')).toBe(Buffer.from(bytes).toString('base64'));
+      expect(decodeBase64Bytes(text)).toEqual(bytes);
+    }
+  });
+
+  it('any byte outside the alphabet → ProtocolError, naming its position', () => {
+    const good = encodeBase64Bytes(new Uint8Array([1, 2, 3, 4, 5, 6]));
+    for (const bad of [0x00, 0x2d, 0x5f, 0x20, 0x0a, 0x80, 0xc3, 0xff]) {
+      const text = good.slice();
+      text[5] = bad;
+      expectProtocolError(() => decodeBase64Bytes(text), /invalid base64 character at 5/);
+    }
+    expectProtocolError(() => decodeBase64Bytes(new Uint8Array([0x51, 0x51, 0x3d])), /padding/);
   });
 });

@@ -3,7 +3,9 @@ import {
   PermissionError,
   RoomError,
   decodeBase64,
+  decodeBase64Bytes,
   encodeBase64,
+  encodeBase64Bytes,
   errorContent,
   syncReadAllowed,
   syncWriteAllowed,
@@ -14,10 +16,8 @@ import type { ToolContext } from '../../toolkit.js';
 import { documentPaths } from './document-path.js';
 import { extensionSchema, noSchemaError, requestedSchema } from './resolve-schema.js';
 import type { RoomDocuments } from './room-documents.js';
-import type { SyncDocument } from './sync-document.js';
+import type { DecodedUpdate, SyncDocument } from './sync-document.js';
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder('utf-8', { fatal: true });
 const NO_DATA = new Uint8Array(0);
 
 /**
@@ -58,7 +58,7 @@ export async function openDocumentStream(context: ToolContext, stream: ToolCallS
       type: 'binary',
       // `vector` is a Convene extension (docs/WIRE-EXTENSIONS.md): our client diffs its offline edits against it.
       headers: { kind: 'state', path: wire, schema: schema.json, vector: encodeBase64(Y.encodeStateVector(document.doc)) },
-      data: encoder.encode(encodeBase64(update)),
+      data: encodeBase64Bytes(update),
     });
     // This stream's own updates carry `stream` as their origin, so they are not sent back to it.
     // Every update goes out under the same chunk header, encoded once for the stream.
@@ -83,16 +83,21 @@ function applyChunk(document: SyncDocument, chunk: Content, canWrite: boolean, o
   }
   if (!canWrite) return errorContent('permission_denied', `the token does not allow writing "${document.path}"`);
   let update: Uint8Array;
+  let decoded: DecodedUpdate;
   try {
-    update = decodeBase64(decoder.decode(chunk.data));
-    // A full decode first: a malformed update is refused before it can touch the document.
-    if (update.length > 0) Y.decodeUpdate(update);
+    update = decodeBase64Bytes(chunk.data);
+    if (update.length === 0) return null;
+    // A full decode first: a malformed update is refused before it can touch the document or
+    // reach another stream.
+    decoded = Y.decodeUpdate(update);
   } catch {
     return errorContent('bad_request', 'a "sync" chunk must carry the base64 text of a Yjs update');
   }
-  if (update.length === 0) return null;
+  // Padded text is forwarded as it came; other forms are re-encoded, so readers get canonical base64.
+  const text = chunk.data;
+  const base64Bytes = (): Uint8Array => ((text.length & 3) === 0 ? text : encodeBase64Bytes(update));
   try {
-    Y.applyUpdate(document.doc, update, origin);
+    document.receive(update, decoded, base64Bytes, origin);
   } catch {
     return errorContent('bad_request', 'the Yjs update could not be applied');
   }

@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { encodeBase64 } from '@convene/protocol';
+import { encodeBase64Bytes } from '@convene/protocol';
 import type { Logger } from '../../logger.js';
 import type { RoomStorage } from '../../storage/storage-backend.js';
 import { documentFilePath, encodeDocumentFile } from './document-file.js';
@@ -11,7 +11,18 @@ import type { DocumentSchema } from './document-schema.js';
  */
 export type UpdateListener = (base64Bytes: Uint8Array, origin: unknown) => void;
 
-const encoder = new TextEncoder();
+/** The origin of the transaction that applies relayed updates: they were forwarded already. */
+const SETTLE = Symbol('settle');
+/** Relayed updates held unapplied before they are applied at once (memory bound). */
+const MAX_HELD_UPDATES = 1_024;
+const MAX_HELD_BYTES = 1 << 20;
+/**
+ * Larger updates, such as offline edits sent on reconnect, are applied on arrival and only what
+ * they changed is forwarded. Typing produces updates of a few dozen bytes.
+ */
+const RELAY_MAX_BYTES = 2_048;
+
+export type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>;
 
 /**
  * One live document of a room: the server's Y.Doc, the schema it was created with, the open
@@ -21,7 +32,7 @@ const encoder = new TextEncoder();
  */
 export class SyncDocument {
   readonly path: string;
-  readonly doc: Y.Doc;
+  readonly #doc: Y.Doc;
   schema: DocumentSchema | null;
   refs = 0;
   readonly #listeners = new Set<UpdateListener>();
@@ -31,22 +42,106 @@ export class SyncDocument {
   #dirty = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #writes: Promise<void> = Promise.resolve();
+  /** Relayed updates not applied yet, and where each client's structs end with them. */
+  #held: Uint8Array[] = [];
+  #heldBytes = 0;
+  readonly #heldEnds = new Map<number, number>();
 
   constructor(options: { path: string; doc: Y.Doc; schema: DocumentSchema | null; storage: RoomStorage; windowMs: number; logger: Logger }) {
     this.path = options.path;
-    this.doc = options.doc;
+    this.#doc = options.doc;
     this.schema = options.schema;
     this.#storage = options.storage;
     this.#windowMs = options.windowMs;
     this.#logger = options.logger;
     // Yjs emits `update` only for transactions that changed something, so echoes and
-    // duplicates neither fan out nor dirty the document.
-    this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+    // duplicates of an applied update neither fan out nor dirty the document.
+    this.#doc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin === SETTLE) return; // relayed: forwarded and marked dirty when it arrived
       this.markDirty();
-      if (this.#listeners.size === 0) return;
-      const bytes = encoder.encode(encodeBase64(update));
-      for (const listener of [...this.#listeners]) listener(bytes, origin);
+      this.#fanOut(encodeBase64Bytes(update), origin);
     });
+  }
+
+  /** The Y.Doc, with every relayed update applied. */
+  get doc(): Y.Doc {
+    this.settle();
+    return this.#doc;
+  }
+
+  /**
+   * Takes an update a stream sent (decoded already, which checked it is well-formed); throws when
+   * Yjs refuses it.
+   *
+   * A small update that only appends to the document (each client's new structs start where the
+   * document, counting what is held, ends; nothing deleted) is **relayed**: forwarded to the other
+   * streams as the same base64 bytes, and held to be applied later with the others in one
+   * transaction, at the next write, read or open. Applying each update on arrival was most of the
+   * server's cost per edit: a Yjs transaction per 8-character insert, plus re-encoding the update
+   * it emits. An update whose structs are all known already is dropped: MeshAgent's client echoes
+   * every update it applies, and relaying echoes would multiply traffic by the number of readers.
+   * Anything else (deletions, gaps, overlaps, large offline edits) is applied now, and what it
+   * changed goes out, as Yjs computes it.
+   */
+  receive(update: Uint8Array, decoded: DecodedUpdate, base64Bytes: () => Uint8Array, origin: unknown): void {
+    const kind = this.#classify(update, decoded);
+    if (kind === 'known') return;
+    if (kind === 'other') {
+      Y.applyUpdate(this.doc, update, origin);
+      return;
+    }
+    for (const struct of decoded.structs) this.#heldEnds.set(struct.id.client, struct.id.clock + struct.length);
+    this.#fanOut(base64Bytes(), origin);
+    this.#held.push(update);
+    this.#heldBytes += update.length;
+    this.markDirty();
+    if (this.#held.length >= MAX_HELD_UPDATES || this.#heldBytes >= MAX_HELD_BYTES) this.settle();
+  }
+
+  #classify(update: Uint8Array, { structs, ds }: DecodedUpdate): 'known' | 'append' | 'other' {
+    const store = this.#doc.store;
+    // Deletions and Yjs' own pending structs need the document to tell what is new.
+    if (update.length > RELAY_MAX_BYTES || ds.clients.size > 0 || store.pendingStructs !== null || store.pendingDs !== null) return 'other';
+    let known = 0;
+    let next: Map<number, number> | null = null;
+    for (const struct of structs) {
+      if (struct instanceof Y.Skip) return 'other';
+      const { client, clock } = struct.id;
+      const end = next?.get(client) ?? this.#heldEnds.get(client) ?? Y.getState(store, client);
+      if (clock + struct.length <= end) known++;
+      else if (clock === end) (next ??= new Map()).set(client, clock + struct.length);
+      else return 'other';
+    }
+    if (known === structs.length) return 'known';
+    return known === 0 ? 'append' : 'other';
+  }
+
+  /** Applies the relayed updates held so far, in one transaction. */
+  settle(): void {
+    if (this.#held.length === 0) return;
+    const held = this.#held;
+    this.#held = [];
+    this.#heldBytes = 0;
+    this.#heldEnds.clear();
+    Y.transact(
+      this.#doc,
+      () => {
+        for (const update of held) {
+          try {
+            Y.applyUpdate(this.#doc, update, SETTLE);
+          } catch (error) {
+            // It decoded, so this is a Yjs edge case; the other streams have it already and
+            // reject it the same way.
+            this.#logger.warn('a relayed document update could not be applied', { path: this.path, error: String(error) });
+          }
+        }
+      },
+      SETTLE,
+    );
+  }
+
+  #fanOut(base64Bytes: Uint8Array, origin: unknown): void {
+    for (const listener of this.#listeners) listener(base64Bytes, origin);
   }
 
   get dirty(): boolean {
@@ -83,7 +178,9 @@ export class SyncDocument {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#listeners.clear();
-    this.doc.destroy();
+    this.#held = [];
+    this.#heldEnds.clear();
+    this.#doc.destroy();
   }
 
   async #write(): Promise<void> {

@@ -1,0 +1,25 @@
+// Server CPU per delivered document update only (scenario 4's fixed-load window), alternating
+// y-websocket and Convene, for quick A/B checks of a change:
+//   node bench/doc-cpu-probe.mjs [reps] [updates/s] [ms]
+// PROFILE=<dir>: V8 profiles of the measured windows (summarize with bench/profile-summary.mjs).
+import { settings } from './lib/harness.mjs';
+import { docCpu } from './scenarios/docs.mjs';
+
+if (process.env.PROFILE) settings.profileDir = process.env.PROFILE;
+
+const reps = Number(process.argv[2] ?? 3);
+const cpuRate = Number(process.argv[3] ?? 100);
+const cpuMs = Number(process.argv[4] ?? 4000);
+const targets = (process.env.TARGETS ?? 'yws,convene').split(',');
+const results = Object.fromEntries(targets.map((t) => [t, []]));
+for (let rep = 0; rep < reps; rep++) {
+  for (const target of rep % 2 ? [...targets].reverse() : targets) {
+    const run = await docCpu(target, { n: 10, cpuRate, cpuMs });
+    results[target].push(run.cpuPerDelivery);
+    console.log(`${target}: ${run.cpuPerDelivery.toFixed(1)} µs per delivery, p99 ${run.p99.toFixed(2)} ms, delivered ${(run.delivered * 100).toFixed(1)} %`);
+  }
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const line = targets.map((t) => `${t} ${median(results[t]).toFixed(1)} µs`).join(', ');
+const ratio = results.convene && results.yws ? `, convene/yws ${(median(results.convene) / median(results.yws)).toFixed(2)}×` : '';
+console.log(`server CPU per delivered update (median of ${reps}): ${line}${ratio}`);
