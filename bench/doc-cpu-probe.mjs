@@ -16,7 +16,7 @@ for (let rep = 0; rep < reps; rep++) {
   for (const target of rep % 2 ? [...targets].reverse() : targets) {
     const run = await docCpu(target, { n: 10, cpuRate, cpuMs });
     results[target].push(run.cpuPerDelivery);
-    console.log(`${target}: ${run.cpuPerDelivery.toFixed(1)} µs per delivery, p99 ${run.p99.toFixed(2)} ms, delivered ${(run.delivered * 100).toFixed(1)} %`);
+    console.log(`${target}: ${run.cpuPerDelivery.toFixed(1)} µs per delivery (${(run.cpuMicros / 1000).toFixed(0)} ms server CPU), p99 ${run.p99.toFixed(2)} ms, delivered ${(run.delivered * 100).toFixed(1)} %`);
   }
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

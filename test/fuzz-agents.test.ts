@@ -22,7 +22,7 @@ let host: FuzzClient;
 function rawPacked(text: string): Uint8Array {
   const bytes = new TextEncoder().encode(text);
   const data = new Uint8Array(8 + bytes.length);
-  new DataView(data.buffer).setUint32(4, bytes.length);
+  new DataView(data.buffer, data.byteOffset, data.byteLength).setUint32(4, bytes.length);
   data.set(bytes, 8);
   return data;
 }

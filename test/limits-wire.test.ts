@@ -108,7 +108,7 @@ describe('limits hold and memory stays bounded (server in its own process)', () 
     const id = 77_000;
     alice.sendFrame(encodeHeaderFrame(id, 'room.invoke_tool', packets + 1));
     const payload = new Uint8Array(12 + packetBytes);
-    const view = new DataView(payload.buffer);
+    const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
     view.setUint32(4, id);
     for (let k = 1; k <= packets; k++) {
       view.setUint32(8, k);

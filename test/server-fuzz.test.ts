@@ -117,7 +117,7 @@ function garbageMessage(g: Gen, peer: Peer): { type: string; data: Uint8Array } 
     case 1: { // a packed prefix that lies about the header length, or bad UTF-8 / bad JSON inside it
       const body = g.pick([g.bytes(g.int(40)), new TextEncoder().encode('{"a":'), new Uint8Array([0xff, 0xfe, 0x7b, 0x7d]), new TextEncoder().encode('{}')]);
       const data = new Uint8Array(8 + body.length + g.int(4));
-      const view = new DataView(data.buffer);
+      const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
       view.setUint32(0, g.chance(0.2) ? g.int(2 ** 32) : 0);
       view.setUint32(4, g.pick([body.length, body.length + 1, 2 ** 32 - 1, g.int(2 ** 32), 0]));
       data.set(body, 8);
@@ -129,7 +129,7 @@ function garbageMessage(g: Gen, peer: Peer): { type: string; data: Uint8Array } 
       if (g.chance(0.2)) {
         const text = new TextEncoder().encode(`{"deep":${g.deepJsonText()}}`);
         const data = new Uint8Array(8 + text.length);
-        new DataView(data.buffer).setUint32(4, text.length);
+        new DataView(data.buffer, data.byteOffset, data.byteLength).setUint32(4, text.length);
         data.set(text, 8);
         return { type: 'set_attributes', data };
       }
@@ -182,7 +182,7 @@ function framesFor(g: Gen, peer: Peer, id: number, breakFraming: boolean): Uint8
       frames[victim] = frame.subarray(0, g.int(frame.length));
       break;
     case 2: // wrong packet count in the header
-      new DataView(frames[0]!.buffer).setUint32(12, g.pick([0, 1, 2, 1000, 2 ** 32 - 1, frames.length, frames.length - 2 < 0 ? 0 : frames.length - 2]));
+      new DataView(frames[0]!.buffer, frames[0]!.byteOffset, frames[0]!.byteLength).setUint32(12, g.pick([0, 1, 2, 1000, 2 ** 32 - 1, frames.length, frames.length - 2 < 0 ? 0 : frames.length - 2]));
       break;
     case 3: // wrong id
       view.setUint32(4, g.int(2 ** 32));

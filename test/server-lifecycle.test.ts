@@ -156,7 +156,7 @@ describe('server shutdown', () => {
 /** Frames that break the framing protocol of PROTOCOL.md §2. */
 function dataFrame(id: number, packet: number, bytes: Uint8Array = new Uint8Array([1, 2, 3])): Uint8Array {
   const frame = new Uint8Array(12 + bytes.length);
-  const view = new DataView(frame.buffer);
+  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
   view.setUint32(4, id);
   view.setUint32(8, packet);
   frame.set(bytes, 12);
@@ -165,7 +165,7 @@ function dataFrame(id: number, packet: number, bytes: Uint8Array = new Uint8Arra
 
 function headerFrame(id: number, packets: number, typeBytes: Uint8Array): Uint8Array {
   const frame = new Uint8Array(16 + typeBytes.length);
-  const view = new DataView(frame.buffer);
+  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
   view.setUint32(4, id);
   view.setUint32(12, packets);
   frame.set(typeBytes, 16);
@@ -186,7 +186,7 @@ const FRAMING_ERRORS: [string, Uint8Array[]][] = [
   ['an empty message type', [headerFrame(1, 1, new Uint8Array(0))]],
   ['a message type that is not UTF-8', [headerFrame(1, 0, new Uint8Array([0xff, 0xfe, 0x80]))]],
   ['a message type longer than 256 bytes', [headerFrame(1, 0, new TextEncoder().encode('t'.repeat(300)))]],
-  ['an id beyond the safe integer range', [(() => { const f = encodeHeaderFrame(0, 'x', 0); new DataView(f.buffer).setUint32(0, 0xffffffff); return f; })()]],
+  ['an id beyond the safe integer range', [(() => { const f = encodeHeaderFrame(0, 'x', 0); new DataView(f.buffer, f.byteOffset, f.byteLength).setUint32(0, 0xffffffff); return f; })()]],
 ];
 
 describe('framing errors', () => {

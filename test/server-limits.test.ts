@@ -114,7 +114,7 @@ describe('size limits', () => {
     expect(refused.header).toMatchObject({ type: 'error', code: 413 });
     for (let k = 1; k <= packets; k++) {
       const frame = new Uint8Array(13);
-      const view = new DataView(frame.buffer);
+      const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
       view.setUint32(4, 99_999);
       view.setUint32(8, k);
       alice.sendFrame(frame);

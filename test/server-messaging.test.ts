@@ -123,7 +123,7 @@ describe('presence', () => {
     const depth = 100_000;
     const deep = new TextEncoder().encode(`{"deep":${'['.repeat(depth)}${']'.repeat(depth)}}`);
     const framed = new Uint8Array(8 + deep.length);
-    new DataView(framed.buffer).setUint32(4, deep.length);
+    new DataView(framed.buffer, framed.byteOffset, framed.byteLength).setUint32(4, deep.length);
     framed.set(deep, 8);
     bob.sendMessage('set_attributes', framed);
     bob.sendMessage('set_attributes', pack({ mood: 'fine' }));

@@ -25,7 +25,7 @@ function messageData(g: FuzzRandom, type: string): Uint8Array {
     case 1: { // a length prefix that lies, or bad UTF-8 / bad JSON after it
       const body = g.pick([g.bytes(g.int(40)), encoder.encode('{"a":'), new Uint8Array([0xff, 0xfe, 0x7b, 0x7d]), encoder.encode('{}'), encoder.encode('[]'), encoder.encode('"\\ud800"')]);
       const data = new Uint8Array(8 + body.length + g.int(4));
-      const view = new DataView(data.buffer);
+      const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
       view.setUint32(0, g.chance(0.2) ? g.int(2 ** 32) : 0);
       view.setUint32(4, g.pick([body.length, body.length + 1, Math.max(0, body.length - 1), 2 ** 32 - 1, g.int(2 ** 32), 0]));
       data.set(body, 8);
@@ -64,11 +64,11 @@ export function framesCase(g: FuzzRandom, id: number): FuzzCase {
   const victim = g.int(frames.length);
   const frame = frames[victim]!.slice();
   frames[victim] = frame;
-  const view = new DataView(frame.buffer);
+  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
   switch (g.int(11)) {
     case 0: for (let i = 1 + g.int(3); i > 0; i--) if (frame.length) frame[g.int(frame.length)]! ^= 1 << g.int(8); break;
     case 1: frames[victim] = frame.subarray(0, g.int(frame.length)); break;
-    case 2: if (frames[0]!.length >= 16) new DataView(frames[0]!.buffer).setUint32(12, g.pick([0, 1, 2, 1000, 2 ** 32 - 1, frames.length])); break;
+    case 2: if (frames[0]!.length >= 16) new DataView(frames[0]!.buffer, frames[0]!.byteOffset, frames[0]!.byteLength).setUint32(12, g.pick([0, 1, 2, 1000, 2 ** 32 - 1, frames.length])); break;
     case 3: if (frame.length >= 8) view.setUint32(g.pick([0, 4]), g.int(2 ** 32)); break;
     case 4: if (frame.length >= 12) view.setUint32(8, g.pick([0, 1, 2, victim + 1, 2 ** 32 - 1])); break;
     case 5: frames.splice(victim, 1); break;

@@ -1,3 +1,4 @@
+import { allocBytes } from './bytes.js';
 import { ProtocolError } from './errors.js';
 
 /**
@@ -18,9 +19,9 @@ const PAD = 61; // '='
 const textEncoder = new TextEncoder();
 const asciiDecoder = new TextDecoder('latin1');
 
-/** The base64 text of `bytes` (padded), as ASCII bytes. */
+/** The base64 text of `bytes` (padded), as ASCII bytes (a pooled view: see {@link allocBytes}). */
 export function encodeBase64Bytes(bytes: Uint8Array): Uint8Array {
-  const out = new Uint8Array(Math.ceil(bytes.length / 3) * 4);
+  const out = allocBytes(Math.ceil(bytes.length / 3) * 4);
   let o = 0;
   let i = 0;
   for (; i + 2 < bytes.length; i += 3) {

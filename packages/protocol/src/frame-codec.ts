@@ -1,3 +1,4 @@
+import { allocBytes, readU32, writeU32 } from './bytes.js';
 import { MessageTooLargeError, ProtocolError } from './errors.js';
 import { DEFAULT_PACKET_BYTES } from './limits.js';
 
@@ -21,9 +22,9 @@ const MAX_TYPE_BYTES = 256;
 const encoder = new TextEncoder();
 const strictDecoder = new TextDecoder('utf-8', { fatal: true });
 
-function writeId(view: DataView, id: number): void {
-  view.setUint32(0, Math.floor(id / TWO_32));
-  view.setUint32(4, id >>> 0);
+function writeId(frame: Uint8Array, id: number): void {
+  writeU32(frame, 0, Math.floor(id / TWO_32));
+  writeU32(frame, 4, id >>> 0);
 }
 
 /**
@@ -45,11 +46,9 @@ function typeBytesOf(type: string): Uint8Array {
 /** Encodes the header frame for a message with `packets` data frames. */
 export function encodeHeaderFrame(id: number, type: string, packets: number): Uint8Array {
   const typeBytes = typeBytesOf(type);
-  const frame = new Uint8Array(HEADER_BYTES + typeBytes.length);
-  const view = new DataView(frame.buffer);
-  writeId(view, id);
-  view.setUint32(8, 0);
-  view.setUint32(12, packets);
+  const frame = allocBytes(HEADER_BYTES + typeBytes.length);
+  writeId(frame, id);
+  writeU32(frame, 12, packets); // bytes 8–11, packet 0, are zero already
   frame.set(typeBytes, HEADER_BYTES);
   return frame;
 }
@@ -72,10 +71,9 @@ export function encodeMessage(
   for (let k = 1; k <= packets; k++) {
     const start = (k - 1) * packetBytes;
     const slice = data.subarray(start, Math.min(start + packetBytes, data.length));
-    const frame = new Uint8Array(DATA_PREFIX_BYTES + slice.length);
-    const view = new DataView(frame.buffer);
-    writeId(view, message.id);
-    view.setUint32(8, k);
+    const frame = allocBytes(DATA_PREFIX_BYTES + slice.length);
+    writeId(frame, message.id);
+    writeU32(frame, 8, k);
     frame.set(slice, DATA_PREFIX_BYTES);
     frames.push(frame);
   }
@@ -124,15 +122,14 @@ export class FrameDecoder {
       this.#reset();
       throw new ProtocolError(`frame of ${frame.length} bytes is shorter than a frame prefix`);
     }
-    const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
-    const high = view.getUint32(0);
-    const id = high * TWO_32 + view.getUint32(4);
-    const packet = view.getUint32(8);
-    if (packet === 0) return this.#header(frame, view, high, id);
+    const high = readU32(frame, 0);
+    const id = high * TWO_32 + readU32(frame, 4);
+    const packet = readU32(frame, 8);
+    if (packet === 0) return this.#header(frame, high, id);
     return this.#data(frame, id, packet);
   }
 
-  #header(frame: Uint8Array, view: DataView, high: number, id: number): WireMessage | null {
+  #header(frame: Uint8Array, high: number, id: number): WireMessage | null {
     if (this.#expected > 0) {
       const pending = this.#id;
       this.#reset();
@@ -142,7 +139,7 @@ export class FrameDecoder {
       throw new ProtocolError(`header frame of ${frame.length} bytes is shorter than 16`);
     }
     if (high > MAX_ID_HIGH) throw new ProtocolError('message id is not a safe integer');
-    const packets = view.getUint32(12);
+    const packets = readU32(frame, 12);
     const typeBytes = frame.subarray(HEADER_BYTES);
     if (typeBytes.length === 0) throw new ProtocolError('message type is empty');
     if (typeBytes.length > MAX_TYPE_BYTES) throw new ProtocolError('message type is too long');

@@ -1,3 +1,4 @@
+import { allocBytes, readU32, writeU32 } from './bytes.js';
 import { ProtocolError } from './errors.js';
 
 /**
@@ -15,21 +16,13 @@ const EMPTY = new Uint8Array(0);
 
 /** Packs a JSON header and an optional binary tail. */
 export function pack(header: unknown, payload: Uint8Array = EMPTY): Uint8Array {
-  const json = encoder.encode(JSON.stringify(header) ?? 'null');
-  const out = new Uint8Array(8 + json.length + payload.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, 0);
-  view.setUint32(4, json.length);
-  out.set(json, 8);
-  out.set(payload, 8 + json.length);
-  return out;
+  return packEncodedHeader(encoder.encode(JSON.stringify(header) ?? 'null'), payload);
 }
 
 /** Packs a header whose JSON text is already encoded, so fan-out can encode it once. */
 export function packEncodedHeader(json: Uint8Array, payload: Uint8Array = EMPTY): Uint8Array {
-  const out = new Uint8Array(8 + json.length + payload.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(4, json.length);
+  const out = allocBytes(8 + json.length + payload.length);
+  writeU32(out, 4, json.length); // the high half stays 0
   out.set(json, 8);
   out.set(payload, 8 + json.length);
   return out;
@@ -38,8 +31,7 @@ export function packEncodedHeader(json: Uint8Array, payload: Uint8Array = EMPTY)
 /** Unpacks data into its JSON header and binary tail; throws only {@link ProtocolError}. */
 export function unpack(data: Uint8Array): Packed {
   if (data.length < 8) throw new ProtocolError(`packed data of ${data.length} bytes has no length prefix`);
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  const length = view.getUint32(0) * 2 ** 32 + view.getUint32(4);
+  const length = readU32(data, 0) * 2 ** 32 + readU32(data, 4);
   if (length > data.length - 8) {
     throw new ProtocolError(`packed header claims ${length} bytes, only ${data.length - 8} present`);
   }

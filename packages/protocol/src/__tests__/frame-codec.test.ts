@@ -18,7 +18,7 @@ const utf8 = new TextEncoder();
 function rawHeader(id: number, type: string | Uint8Array, packets: number, packet = 0): Uint8Array {
   const typeBytes = typeof type === 'string' ? utf8.encode(type) : type;
   const frame = new Uint8Array(16 + typeBytes.length);
-  const view = new DataView(frame.buffer);
+  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
   view.setUint32(0, Math.floor(id / 2 ** 32));
   view.setUint32(4, id >>> 0);
   view.setUint32(8, packet);
@@ -30,7 +30,7 @@ function rawHeader(id: number, type: string | Uint8Array, packets: number, packe
 /** A raw data frame: id, packet index k, bytes. */
 function rawData(id: number, packet: number, bytes: Uint8Array | number[]): Uint8Array {
   const frame = new Uint8Array(12 + bytes.length);
-  const view = new DataView(frame.buffer);
+  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
   view.setUint32(0, Math.floor(id / 2 ** 32));
   view.setUint32(4, id >>> 0);
   view.setUint32(8, packet);
@@ -70,7 +70,7 @@ describe('encodeMessage / FrameDecoder round trips at 1024-byte chunk boundaries
       const n = Math.ceil(length / 1024);
       expect(frames).toHaveLength(1 + n);
 
-      const header = new DataView(frames[0]!.buffer);
+      const header = new DataView(frames[0]!.buffer, frames[0]!.byteOffset, frames[0]!.byteLength);
       expect(header.getUint32(0)).toBe(0);
       expect(header.getUint32(4)).toBe(9);
       expect(header.getUint32(8)).toBe(0);
@@ -201,10 +201,10 @@ describe('empty payload and ids', () => {
   it('the decoder refuses a header whose id is above MAX_SAFE_INTEGER, then recovers', () => {
     const decoder = new FrameDecoder();
     const frame = rawHeader(0, 't', 1);
-    new DataView(frame.buffer).setUint32(0, 0x00200000); // id = 2^53
+    new DataView(frame.buffer, frame.byteOffset, frame.byteLength).setUint32(0, 0x00200000); // id = 2^53
     expectProtocolError(() => decoder.push(frame), /safe integer/);
     const huge = rawHeader(0, 't', 0);
-    new DataView(huge.buffer).setUint32(0, 0xffffffff);
+    new DataView(huge.buffer, huge.byteOffset, huge.byteLength).setUint32(0, 0xffffffff);
     expectProtocolError(() => decoder.push(huge));
     expectRecovers(decoder);
   });
@@ -494,7 +494,7 @@ describe('fuzz: FrameDecoder only returns messages or throws ProtocolError, and 
       case 8: {
         // A header that announces a different N.
         const header = frames[0]!.slice();
-        new DataView(header.buffer).setUint32(12, rng.pick([0, 1, frames.length, frames.length + 1, 0xffffffff, rng.int(0, 10)]));
+        new DataView(header.buffer, header.byteOffset, header.byteLength).setUint32(12, rng.pick([0, 1, frames.length, frames.length + 1, 0xffffffff, rng.int(0, 10)]));
         frames[0] = header;
         return { frames, originals: [a.message], bytesIntact: false };
       }

@@ -7,7 +7,7 @@ const utf8 = new TextEncoder();
 /** Builds packed data by hand: hi and lo length words, then the given bytes. */
 function raw(hi: number, lo: number, rest: Uint8Array | number[]): Uint8Array {
   const out = new Uint8Array(8 + rest.length);
-  const view = new DataView(out.buffer);
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   view.setUint32(0, hi);
   view.setUint32(4, lo);
   out.set(rest, 8);
@@ -24,7 +24,7 @@ describe('pack', () => {
     const header = { text: 'é😀' };
     const json = utf8.encode(JSON.stringify(header));
     const data = pack(header);
-    expect(new DataView(data.buffer).getUint32(4)).toBe(json.length);
+    expect(new DataView(data.buffer, data.byteOffset, data.byteLength).getUint32(4)).toBe(json.length);
     expect(json.length).toBeGreaterThan(JSON.stringify(header).length);
     expect(unpack(data).header).toEqual(header);
   });

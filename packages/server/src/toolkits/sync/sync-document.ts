@@ -11,8 +11,11 @@ import type { DocumentSchema } from './document-schema.js';
  */
 export type UpdateListener = (base64Bytes: Uint8Array, origin: unknown) => void;
 
-/** The origin of the transaction that applies relayed updates: they were forwarded already. */
-const SETTLE = Symbol('settle');
+/**
+ * Relayed updates are applied at most this long after the first of them arrived, in one
+ * transaction: a few per batch while people type, without a long pause when a batch is large.
+ */
+const SETTLE_DELAY_MS = 50;
 /** Relayed updates held unapplied before they are applied at once (memory bound). */
 const MAX_HELD_UPDATES = 1_024;
 const MAX_HELD_BYTES = 1 << 20;
@@ -41,6 +44,7 @@ export class SyncDocument {
   readonly #logger: Logger;
   #dirty = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #settleTimer: ReturnType<typeof setTimeout> | undefined;
   #writes: Promise<void> = Promise.resolve();
   /** Relayed updates not applied yet, and where each client's structs end with them. */
   #held: Uint8Array[] = [];
@@ -54,14 +58,17 @@ export class SyncDocument {
     this.#storage = options.storage;
     this.#windowMs = options.windowMs;
     this.#logger = options.logger;
-    // Yjs emits `update` only for transactions that changed something, so echoes and
-    // duplicates of an applied update neither fan out nor dirty the document.
-    this.#doc.on('update', (update: Uint8Array, origin: unknown) => {
-      if (origin === SETTLE) return; // relayed: forwarded and marked dirty when it arrived
-      this.markDirty();
-      this.#fanOut(encodeBase64Bytes(update), origin);
-    });
+    this.#doc.on('update', this.#onUpdate);
   }
+
+  /**
+   * What a transaction other than a settle changed. Yjs emits `update` only for transactions
+   * that changed something, so duplicates of what is applied neither fan out nor dirty the document.
+   */
+  readonly #onUpdate = (update: Uint8Array, origin: unknown): void => {
+    this.markDirty();
+    this.#fanOut(encodeBase64Bytes(update), origin);
+  };
 
   /** The Y.Doc, with every relayed update applied. */
   get doc(): Y.Doc {
@@ -75,8 +82,8 @@ export class SyncDocument {
    *
    * A small update that only appends to the document (each client's new structs start where the
    * document, counting what is held, ends; nothing deleted) is **relayed**: forwarded to the other
-   * streams as the same base64 bytes, and held to be applied later with the others in one
-   * transaction, at the next write, read or open. Applying each update on arrival was most of the
+   * streams as the same base64 bytes, and held to be applied with the others in one transaction
+   * {@link SETTLE_DELAY_MS} later, or at the next read. Applying each update on arrival was most of the
    * server's cost per edit: a Yjs transaction per 8-character insert, plus re-encoding the update
    * it emits. An update whose structs are all known already is dropped: MeshAgent's client echoes
    * every update it applies, and relaying echoes would multiply traffic by the number of readers.
@@ -96,6 +103,13 @@ export class SyncDocument {
     this.#heldBytes += update.length;
     this.markDirty();
     if (this.#held.length >= MAX_HELD_UPDATES || this.#heldBytes >= MAX_HELD_BYTES) this.settle();
+    else if (this.#settleTimer === undefined) {
+      this.#settleTimer = setTimeout(() => {
+        this.#settleTimer = undefined;
+        this.settle();
+      }, SETTLE_DELAY_MS);
+      this.#settleTimer.unref?.();
+    }
   }
 
   #classify(update: Uint8Array, { structs, ds }: DecodedUpdate): 'known' | 'append' | 'other' {
@@ -118,26 +132,31 @@ export class SyncDocument {
 
   /** Applies the relayed updates held so far, in one transaction. */
   settle(): void {
+    if (this.#settleTimer !== undefined) clearTimeout(this.#settleTimer);
+    this.#settleTimer = undefined;
     if (this.#held.length === 0) return;
     const held = this.#held;
     this.#held = [];
     this.#heldBytes = 0;
     this.#heldEnds.clear();
-    Y.transact(
-      this.#doc,
-      () => {
+    // They were forwarded when they arrived. Without an `update` listener, Yjs does not encode
+    // what the transaction changed.
+    this.#doc.off('update', this.#onUpdate);
+    try {
+      Y.transact(this.#doc, () => {
         for (const update of held) {
           try {
-            Y.applyUpdate(this.#doc, update, SETTLE);
+            Y.applyUpdate(this.#doc, update);
           } catch (error) {
             // It decoded, so this is a Yjs edge case; the other streams have it already and
             // reject it the same way.
             this.#logger.warn('a relayed document update could not be applied', { path: this.path, error: String(error) });
           }
         }
-      },
-      SETTLE,
-    );
+      });
+    } finally {
+      this.#doc.on('update', this.#onUpdate);
+    }
   }
 
   #fanOut(base64Bytes: Uint8Array, origin: unknown): void {
@@ -177,6 +196,8 @@ export class SyncDocument {
   destroy(): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
+    if (this.#settleTimer !== undefined) clearTimeout(this.#settleTimer);
+    this.#settleTimer = undefined;
     this.#listeners.clear();
     this.#held = [];
     this.#heldEnds.clear();
