@@ -14,7 +14,8 @@ const targets = (process.env.TARGETS ?? 'yws,convene').split(',');
 const results = Object.fromEntries(targets.map((t) => [t, []]));
 for (let rep = 0; rep < reps; rep++) {
   for (const target of rep % 2 ? [...targets].reverse() : targets) {
-    const run = await docCpu(target, { n: 10, cpuRate, cpuMs });
+    const warm = process.env.WARM ? { warmRate: Number(process.env.WARM.split(',')[0]), warmMs: Number(process.env.WARM.split(',')[1]) } : {};
+    const run = await docCpu(target, { n: 10, cpuRate, cpuMs, ...warm });
     results[target].push(run.cpuPerDelivery);
     console.log(`${target}: ${run.cpuPerDelivery.toFixed(1)} µs per delivery (${(run.cpuMicros / 1000).toFixed(0)} ms server CPU), p99 ${run.p99.toFixed(2)} ms, delivered ${(run.delivered * 100).toFixed(1)} %`);
   }

@@ -38,9 +38,13 @@ async function storedLabels(storage: MemoryStorageBackend, path: string): Promis
   const data = await storage.forRoom('docs').readFile(`.sync/${path}.yjs`);
   if (!data) return null;
   const { header, payload } = unpack(data);
-  expect(header).toMatchObject({ format: 'convene.sync', version: 1, schema: { $root_tag_ref: '#/$defs/doc' } });
+  expect(header).toMatchObject({ format: 'convene.sync', version: 2, schema: { $root_tag_ref: '#/$defs/doc' } });
+  // Records: u32be length, then one Yjs update (docs/WIRE-EXTENSIONS.md "Persistence").
   const doc = new Y.Doc();
-  Y.applyUpdate(doc, payload);
+  const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+  for (let offset = 0; offset < payload.length; offset += 4 + view.getUint32(offset)) {
+    Y.applyUpdate(doc, payload.subarray(offset + 4, offset + 4 + view.getUint32(offset)));
+  }
   return doc.get('xml', Y.XmlElement).toArray().flatMap((node) => (node instanceof Y.XmlElement ? [String(node.getAttribute('label'))] : [])).sort();
 }
 

@@ -123,10 +123,17 @@ export async function docRamp(target, { n, startRate, factor, maxRate, refine, s
  * Server CPU per delivered update alone (docRamp's fixed-load window without the ramp), for quick
  * A/B checks: all n clients write `cpuRate` updates/s in total for `cpuMs`, after a warm-up window.
  */
-export async function docCpu(target, { n, cpuRate, cpuMs }) {
+export async function docCpu(target, { n, cpuRate, cpuMs, warmRate = cpuRate, warmMs = settings.pauseMs }) {
   const r = await room(target, { n, senders: n, receiverProcs: 2, tag: `doccpu${n}` });
   try {
-    await runOnce(r, { rate: cpuRate / n, durationMs: settings.pauseMs, warmupMs: settings.pauseMs, n });
+    // The warm-up window is never profiled: profiles show the measured window alone.
+    const profileDir = settings.profileDir;
+    settings.profileDir = null;
+    try {
+      await runOnce(r, { rate: warmRate / n, durationMs: warmMs, warmupMs: warmMs, n });
+    } finally {
+      settings.profileDir = profileDir;
+    }
     return await runOnce(r, { rate: cpuRate / n, durationMs: cpuMs, warmupMs: 300, n });
   } finally {
     await r.close();

@@ -4,7 +4,7 @@ import { PermissionError, RoomError } from '@convene/protocol';
 import type { Logger } from '../logger.js';
 import { MemoryStorageBackend } from '../storage/memory-storage.js';
 import type { RoomStorage } from '../storage/storage-backend.js';
-import { decodeDocumentFile, documentFilePath, encodeDocumentFile } from '../toolkits/sync/document-file.js';
+import { decodeDocumentFile, documentFilePath, documentRecord, encodeDocumentFile, encodeVersion1DocumentFile } from '../toolkits/sync/document-file.js';
 import { parseDocumentSchema } from '../toolkits/sync/document-schema.js';
 import { RoomDocuments } from '../toolkits/sync/room-documents.js';
 
@@ -29,7 +29,7 @@ async function stored(storage: RoomStorage, path: string): Promise<string | null
   const data = await storage.readFile(documentFilePath(path));
   if (!data) return null;
   const doc = new Y.Doc();
-  Y.applyUpdate(doc, decodeDocumentFile(data).update);
+  for (const update of decodeDocumentFile(data).updates) Y.applyUpdate(doc, update);
   return doc.get('xml', Y.XmlElement).toString();
 }
 
@@ -85,7 +85,7 @@ describe('RoomDocuments', () => {
   });
 
   it('fails the open of a corrupt document and leaves the stored bytes alone', async () => {
-    const garbage = encodeDocumentFile({ schema: null, update: new Uint8Array([255, 255, 255, 1]) });
+    const garbage = encodeDocumentFile(null, [documentRecord(new Uint8Array([255, 255, 255, 1]))]);
     await storage.writeFile(documentFilePath('c.doc'), garbage);
     await storage.writeFile(documentFilePath('d.doc'), new Uint8Array([1, 2, 3]));
     const documents = new RoomDocuments({ storage, windowMs: WINDOW, logger });
@@ -135,7 +135,8 @@ describe('RoomDocuments', () => {
     expect(opened).toBe(false);
     const earlier = new Y.Doc();
     addItem(earlier, 'written-by-previous-session');
-    await storage.writeFile(documentFilePath('late.doc'), encodeDocumentFile({ schema: null, update: Y.encodeStateAsUpdate(earlier) }));
+    // Written by an earlier server version: format version 1, one update.
+    await storage.writeFile(documentFilePath('late.doc'), encodeVersion1DocumentFile(null, Y.encodeStateAsUpdate(earlier)));
     finish();
     const document = await acquiring;
     expect(document.doc.get('xml', Y.XmlElement).toString()).toContain('written-by-previous-session');

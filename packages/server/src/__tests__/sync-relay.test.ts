@@ -44,7 +44,7 @@ function setup() {
     const data = await storage.readFile(documentFilePath('a.doc'));
     if (!data) return null;
     const doc = new Y.Doc();
-    Y.applyUpdate(doc, decodeDocumentFile(data).update);
+    for (const update of decodeDocumentFile(data).updates) Y.applyUpdate(doc, update);
     return doc.getText('t').toString();
   };
   return { document, reader, send, storedText };

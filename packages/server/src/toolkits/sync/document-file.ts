@@ -5,7 +5,9 @@ import { normalizeStoragePath } from '../../storage/storage-path.js';
 /** Where a document's state lives in room storage: a sidecar, so `<path>` itself stays free. */
 export const SYNC_FOLDER = SERVER_OWNED_FOLDER;
 const FORMAT = 'convene.sync';
-const VERSION = 1;
+/** Version 1: the payload is one Yjs v1 update. Version 2: a sequence of records, each one update. */
+const VERSION = 2;
+const RECORD_PREFIX_BYTES = 4;
 
 /** `notes/a.doc` → `.sync/notes/a.doc.yjs` (checked like any storage path). */
 export function documentFilePath(path: string): string {
@@ -15,24 +17,64 @@ export function documentFilePath(path: string): string {
 export interface DocumentFile {
   /** The MeshSchema JSON the document was created with, or null. */
   schema: Record<string, unknown> | null;
-  /** The whole document as one Yjs v1 update. */
-  update: Uint8Array;
+  /** Yjs v1 updates, applied in order; together they are the document. */
+  updates: Uint8Array[];
+  /** False when the last record was cut short (a write torn by a crash); the records before it are whole. */
+  complete: boolean;
 }
 
 /**
  * The sidecar is the protocol's own payload packing (PROTOCOL.md §3): a JSON header
- * `{format, version, schema}` followed by the Yjs v1 update, so the file is self-describing and
- * readable with the same `unpack` every Convene package already has.
+ * `{format, version, schema}` followed by the records, so the file is self-describing and readable
+ * with the same `unpack` every Convene package already has. A record is a u32be byte length and
+ * one Yjs v1 update: the document's state when it was last compacted, then the updates since, so a
+ * write costs what changed rather than the whole document.
  */
-export function encodeDocumentFile(file: DocumentFile): Uint8Array {
-  return pack({ format: FORMAT, version: VERSION, schema: file.schema }, file.update);
+export function encodeDocumentFile(schema: Record<string, unknown> | null, records: readonly Uint8Array[]): Uint8Array {
+  const header = new TextEncoder().encode(JSON.stringify({ format: FORMAT, version: VERSION, schema }));
+  let total = 0;
+  for (const record of records) total += record.length;
+  // The packing of PROTOCOL.md §3, written in place: u64be header length, header, records.
+  const out = new Uint8Array(8 + header.length + total);
+  new DataView(out.buffer).setUint32(4, header.length);
+  out.set(header, 8);
+  let offset = 8 + header.length;
+  for (const record of records) {
+    out.set(record, offset);
+    offset += record.length;
+  }
+  return out;
+}
+
+/** One record of a document file: `update` with its length prefix. */
+export function documentRecord(update: Uint8Array): Uint8Array {
+  const record = new Uint8Array(RECORD_PREFIX_BYTES + update.length);
+  new DataView(record.buffer).setUint32(0, update.length);
+  record.set(update, RECORD_PREFIX_BYTES);
+  return record;
+}
+
+/** A version 1 file (one update after the header), as earlier servers wrote them. */
+export function encodeVersion1DocumentFile(schema: Record<string, unknown> | null, update: Uint8Array): Uint8Array {
+  return pack({ format: FORMAT, version: 1, schema }, update);
 }
 
 /** Throws when the bytes are not a document file this version understands. */
 export function decodeDocumentFile(data: Uint8Array): DocumentFile {
   const { header, payload } = unpackObject(data);
   if (header['format'] !== FORMAT) throw new Error('not a Convene document file');
+  const schema = isPlainObject(header['schema']) ? header['schema'] : null;
+  if (header['version'] === 1) return { schema, updates: [payload], complete: true };
   if (header['version'] !== VERSION) throw new Error(`unsupported document file version ${String(header['version'])}`);
-  const schema = header['schema'];
-  return { schema: isPlainObject(schema) ? schema : null, update: payload };
+  const updates: Uint8Array[] = [];
+  const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+  let offset = 0;
+  while (offset + RECORD_PREFIX_BYTES <= payload.length) {
+    const length = view.getUint32(offset);
+    const start = offset + RECORD_PREFIX_BYTES;
+    if (start + length > payload.length) break;
+    updates.push(payload.subarray(start, start + length));
+    offset = start + length;
+  }
+  return { schema, updates, complete: offset === payload.length };
 }

@@ -2,7 +2,8 @@ import * as Y from 'yjs';
 import { encodeBase64Bytes } from '@convene/protocol';
 import type { Logger } from '../../logger.js';
 import type { RoomStorage } from '../../storage/storage-backend.js';
-import { documentFilePath, encodeDocumentFile } from './document-file.js';
+import { documentFilePath } from './document-file.js';
+import { DocumentLog } from './document-log.js';
 import type { DocumentSchema } from './document-schema.js';
 
 /**
@@ -51,7 +52,20 @@ export class SyncDocument {
   #heldBytes = 0;
   readonly #heldEnds = new Map<number, number>();
 
-  constructor(options: { path: string; doc: Y.Doc; schema: DocumentSchema | null; storage: RoomStorage; windowMs: number; logger: Logger }) {
+  readonly #log: DocumentLog;
+
+  /** `stored`: the updates of the document's file as read (null for a new document); `compact` rewrites it whole on the first write. */
+  constructor(options: {
+    path: string;
+    doc: Y.Doc;
+    schema: DocumentSchema | null;
+    storage: RoomStorage;
+    windowMs: number;
+    logger: Logger;
+    stored?: readonly Uint8Array[] | null;
+    compact?: boolean;
+  }) {
+    this.#log = new DocumentLog(options.stored ?? null, { compact: options.compact ?? false });
     this.path = options.path;
     this.#doc = options.doc;
     this.schema = options.schema;
@@ -66,6 +80,7 @@ export class SyncDocument {
    * that changed something, so duplicates of what is applied neither fan out nor dirty the document.
    */
   readonly #onUpdate = (update: Uint8Array, origin: unknown): void => {
+    this.#log.append(update);
     this.markDirty();
     this.#fanOut(encodeBase64Bytes(update), origin);
   };
@@ -101,6 +116,7 @@ export class SyncDocument {
     this.#fanOut(base64Bytes(), origin);
     this.#held.push(update);
     this.#heldBytes += update.length;
+    this.#log.append(update);
     this.markDirty();
     if (this.#held.length >= MAX_HELD_UPDATES || this.#heldBytes >= MAX_HELD_BYTES) this.settle();
     else if (this.#settleTimer === undefined) {
@@ -207,7 +223,8 @@ export class SyncDocument {
   async #write(): Promise<void> {
     if (!this.#dirty) return;
     this.#dirty = false;
-    const data = encodeDocumentFile({ schema: this.schema?.json ?? null, update: Y.encodeStateAsUpdate(this.doc) });
+    if (this.#log.needsCompaction) this.#log.compact(Y.encodeStateAsUpdate(this.doc));
+    const data = this.#log.file(this.schema?.json ?? null);
     try {
       await this.#storage.writeFile(documentFilePath(this.path), data);
     } catch (error) {
