@@ -14,7 +14,9 @@ const targets = (process.env.TARGETS ?? 'yws,convene').split(',');
 const results = Object.fromEntries(targets.map((t) => [t, []]));
 for (let rep = 0; rep < reps; rep++) {
   for (const target of rep % 2 ? [...targets].reverse() : targets) {
-    const warm = process.env.WARM ? { warmRate: Number(process.env.WARM.split(',')[0]), warmMs: Number(process.env.WARM.split(',')[1]) } : {};
+    // WARM=<updates/s>,<ms>: the warm-up before the window (default: as `npm run bench`, 5x the rate for 3 s).
+    const [warmRate, warmMs] = (process.env.WARM ?? `${cpuRate * 5},3000`).split(',').map(Number);
+    const warm = { warmRate, warmMs };
     const run = await docCpu(target, { n: 10, cpuRate, cpuMs, ...warm });
     results[target].push(run.cpuPerDelivery);
     console.log(`${target}: ${run.cpuPerDelivery.toFixed(1)} µs per delivery (${(run.cpuMicros / 1000).toFixed(0)} ms server CPU), p99 ${run.p99.toFixed(2)} ms, delivered ${(run.delivered * 100).toFixed(1)} %`);

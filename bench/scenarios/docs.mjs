@@ -104,11 +104,10 @@ export async function docLatency(target, { n, rate, durationMs, warmupMs }) {
  * Sustained updates/s: all n clients write; the total insert rate climbs by `factor` until
  * p99 > maxP99 or < minDelivered arrive. Server CPU per delivered update at a fixed `cpuRate`.
  */
-export async function docRamp(target, { n, startRate, factor, maxRate, refine, stepMs, warmupMs, cpuRate, cpuMs, maxP99 = 50, minDelivered = 0.999 }) {
+export async function docRamp(target, { n, startRate, factor, maxRate, refine, stepMs, warmupMs, cpuRate, cpuMs, warmFactor, warmMs, maxP99 = 50, minDelivered = 0.999 }) {
   const r = await room(target, { n, senders: n, receiverProcs: 2, tag: `docramp${n}` });
   try {
-    await runOnce(r, { rate: cpuRate / n, durationMs: settings.pauseMs, warmupMs: settings.pauseMs, n });
-    const fixed = await runOnce(r, { rate: cpuRate / n, durationMs: cpuMs, warmupMs: 300, n });
+    const fixed = await measureCpu(r, { n, cpuRate, cpuMs, warmRate: cpuRate * (warmFactor ?? 1), warmMs });
     const { best, steps } = await searchRate(async (rate) => {
       const step = await runOnce(r, { rate: rate / n, durationMs: stepMs, warmupMs, n });
       return { p99: step.p99, delivered: step.delivered, updatesPerSec: step.updatesPerSec, pass: step.p99 <= maxP99 && step.delivered >= minDelivered };
@@ -120,21 +119,27 @@ export async function docRamp(target, { n, startRate, factor, maxRate, refine, s
 }
 
 /**
- * Server CPU per delivered update alone (docRamp's fixed-load window without the ramp), for quick
- * A/B checks: all n clients write `cpuRate` updates/s in total for `cpuMs`, after a warm-up window.
+ * The fixed-load CPU window: a warm-up at `warmRate` for `warmMs` (never profiled), then `cpuRate`
+ * updates/s in total for `cpuMs`. The warm-up is what lets V8 finish compiling the hot code: at a
+ * trickle of 100 updates/s its compiler threads were still busy seconds in, a third of the server's
+ * CPU in `perf`, so a short warm-up measured start-up rather than the server.
  */
-export async function docCpu(target, { n, cpuRate, cpuMs, warmRate = cpuRate, warmMs = settings.pauseMs }) {
+async function measureCpu(r, { n, cpuRate, cpuMs, warmRate = cpuRate, warmMs = settings.pauseMs }) {
+  const profileDir = settings.profileDir;
+  settings.profileDir = null;
+  try {
+    await runOnce(r, { rate: warmRate / n, durationMs: warmMs, warmupMs: warmMs, n });
+  } finally {
+    settings.profileDir = profileDir;
+  }
+  return runOnce(r, { rate: cpuRate / n, durationMs: cpuMs, warmupMs: 300, n });
+}
+
+/** Server CPU per delivered update alone (docRamp's fixed-load window without the ramp), for quick A/B checks. */
+export async function docCpu(target, { n, cpuRate, cpuMs, warmRate, warmMs }) {
   const r = await room(target, { n, senders: n, receiverProcs: 2, tag: `doccpu${n}` });
   try {
-    // The warm-up window is never profiled: profiles show the measured window alone.
-    const profileDir = settings.profileDir;
-    settings.profileDir = null;
-    try {
-      await runOnce(r, { rate: warmRate / n, durationMs: warmMs, warmupMs: warmMs, n });
-    } finally {
-      settings.profileDir = profileDir;
-    }
-    return await runOnce(r, { rate: cpuRate / n, durationMs: cpuMs, warmupMs: 300, n });
+    return await measureCpu(r, { n, cpuRate, cpuMs, warmRate, warmMs });
   } finally {
     await r.close();
   }

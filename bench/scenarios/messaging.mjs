@@ -112,11 +112,11 @@ export async function direct(target, { n, rate, durationMs, warmupMs }) {
  * searchRate). The highest passing step is the sustained rate. Server CPU per delivery is
  * measured at a fixed total `cpuRate` (the same for both servers) before the ramp.
  */
-export async function ramp(target, { n, startRate, factor, maxRate, refine, stepMs, warmupMs, cpuRate, cpuMs, maxP99 = 50, minDelivered = 0.999 }) {
+export async function ramp(target, { n, startRate, factor, maxRate, refine, stepMs, warmupMs, cpuRate, cpuMs, warmFactor = 1, warmMs = settings.pauseMs, maxP99 = 50, minDelivered = 0.999 }) {
   const r = await room(target, { n, senders: n, receiverProcs: 2, limits: THROUGHPUT_LIMITS, tag: `ramp${n}` });
   try {
-    // Warm the JIT and the sockets, then the fixed-load CPU measurement.
-    await runOnce(r, { rate: cpuRate / n, durationMs: settings.pauseMs, warmupMs: settings.pauseMs, mode: 'broadcast', expectedPerMessage: n - 1 });
+    // Warm the JIT and the sockets (as for documents, see docs.mjs measureCpu), then the fixed-load CPU measurement.
+    await runOnce(r, { rate: (cpuRate * warmFactor) / n, durationMs: warmMs, warmupMs: warmMs, mode: 'broadcast', expectedPerMessage: n - 1 });
     const fixed = await runOnce(r, { rate: cpuRate / n, durationMs: cpuMs, warmupMs: 300, mode: 'broadcast', expectedPerMessage: n - 1 });
     const { best, steps } = await searchRate(async (rate) => {
       const step = await runOnce(r, { rate: rate / n, durationMs: stepMs, warmupMs, mode: 'broadcast', expectedPerMessage: n - 1 });
