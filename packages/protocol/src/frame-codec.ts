@@ -1,5 +1,6 @@
 import { allocBytes, readU32, writeU32 } from './bytes.js';
 import { MessageTooLargeError, ProtocolError } from './errors.js';
+import { packEncodedHeader } from './packing.js';
 import { DEFAULT_PACKET_BYTES } from './limits.js';
 
 /**
@@ -61,9 +62,7 @@ export function encodeMessage(
   message: WireMessage,
   packetBytes: number = DEFAULT_PACKET_BYTES,
 ): Uint8Array[] {
-  if (!Number.isSafeInteger(message.id) || message.id < 0) {
-    throw new ProtocolError(`message id must be a non-negative safe integer, got ${message.id}`);
-  }
+  checkId(message.id);
   if (!Number.isSafeInteger(packetBytes) || packetBytes <= 0) throw new ProtocolError('packetBytes must be a positive integer');
   const { data } = message;
   const packets = Math.ceil(data.length / packetBytes);
@@ -78,6 +77,28 @@ export function encodeMessage(
     frames.push(frame);
   }
   return frames;
+}
+
+/**
+ * The frames of a message whose data is `packEncodedHeader(headerJson, payload)`, packed straight
+ * into its data frame when it fits one packet: a document fan-out sends one per recipient, and the
+ * intermediate copy was one allocation and one copy per delivery.
+ */
+export function encodePackedMessage(id: number, type: string, headerJson: Uint8Array, payload: Uint8Array): Uint8Array[] {
+  const length = 8 + headerJson.length + payload.length;
+  if (length > DEFAULT_PACKET_BYTES) return encodeMessage({ id, type, data: packEncodedHeader(headerJson, payload) });
+  checkId(id);
+  const frame = allocBytes(DATA_PREFIX_BYTES + length);
+  writeId(frame, id);
+  writeU32(frame, 8, 1);
+  writeU32(frame, DATA_PREFIX_BYTES + 4, headerJson.length); // the packing's u64 length; its high half stays 0
+  frame.set(headerJson, DATA_PREFIX_BYTES + 8);
+  frame.set(payload, DATA_PREFIX_BYTES + 8 + headerJson.length);
+  return [encodeHeaderFrame(id, type, 1), frame];
+}
+
+function checkId(id: number): void {
+  if (!Number.isSafeInteger(id) || id < 0) throw new ProtocolError(`message id must be a non-negative safe integer, got ${id}`);
 }
 
 export interface FrameDecoderOptions {

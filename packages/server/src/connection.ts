@@ -6,6 +6,7 @@ import {
   ProtocolError,
   encodeCloseReason,
   encodeMessage,
+  encodePackedMessage,
   errorContent,
   packContent,
   MessageType,
@@ -94,6 +95,11 @@ export class Connection implements SocketHandler {
     const id = this.#nextId++;
     this.sendFrames(encodeMessage({ id, type, data }));
     return id;
+  }
+
+  /** Sends one message whose data is the packing of an encoded JSON header and `payload`, with a fresh server id. */
+  sendPacked(type: string, headerJson: Uint8Array, payload: Uint8Array): void {
+    this.sendFrames(encodePackedMessage(this.#nextId++, type, headerJson, payload));
   }
 
   /** Answers a request: `__response__` reuses the request's id. */

@@ -4,7 +4,6 @@ import {
   contentToWire,
   errorContent,
   pack,
-  packEncodedHeader,
   type Content,
   type ErrorCode,
 } from '@convene/protocol';
@@ -107,7 +106,7 @@ export class ToolCallStream {
   /** Sends a chunk whose header came from {@link encodeChunkHeader}, with `payload` as its data. */
   sendEncoded(header: Uint8Array, payload: Uint8Array): void {
     if (this.#outputClosed) return;
-    this.#connection.send(MessageType.ToolCallResponseChunk, packEncodedHeader(header, payload));
+    this.#connection.sendPacked(MessageType.ToolCallResponseChunk, header, payload);
   }
 
   /** Ends the output. MeshAgent clients treat any close as success, so failures go first as an error chunk. */

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  encodePackedMessage,
+  packEncodedHeader,
   DEFAULT_PACKET_BYTES,
   encodeHeaderFrame,
   encodeMessage,
@@ -567,5 +569,23 @@ describe('fuzz: FrameDecoder only returns messages or throws ProtocolError, and 
       if (out.length !== 1 || !sameMessage(out[0]!, message)) expect.fail(`message ${i} did not round-trip`);
     }
     expect(decoder.inMessage).toBe(false);
+  });
+});
+
+describe('encodePackedMessage', () => {
+  it('gives exactly the frames of encodeMessage over packEncodedHeader, below and above one packet', () => {
+    const rng = new Rng(77);
+    const json = new TextEncoder().encode(JSON.stringify({ tool_call_id: 'abc', chunk: { type: 'binary', headers: { kind: 'sync' } } }));
+    for (const size of [0, 1, 100, 65_536 - 8 - json.length, 65_536 - 7 - json.length, 200_000]) {
+      const payload = rng.bytes(size);
+      const id = rng.int(0, 2 ** 40);
+      const expected = encodeMessage({ id, type: 'room.tool_call_response_chunk', data: packEncodedHeader(json, payload) });
+      const frames = encodePackedMessage(id, 'room.tool_call_response_chunk', json, payload);
+      expect(frames.map(hex)).toEqual(expected.map(hex));
+    }
+  });
+
+  it('refuses an id that is not a non-negative safe integer', () => {
+    for (const id of [-1, 1.5, 2 ** 53]) expectProtocolError(() => encodePackedMessage(id, 't', new Uint8Array(2), new Uint8Array(0)));
   });
 });
