@@ -133,13 +133,18 @@ export class SyncDocument {
     // Deletions and Yjs' own pending structs need the document to tell what is new.
     if (update.length > RELAY_MAX_BYTES || ds.clients.size > 0 || store.pendingStructs !== null || store.pendingDs !== null) return 'other';
     let known = 0;
-    let next: Map<number, number> | null = null;
+    // A v1 update lists each client's structs together, in clock order.
+    let client = -1;
+    let end = 0;
     for (const struct of structs) {
       if (struct instanceof Y.Skip) return 'other';
-      const { client, clock } = struct.id;
-      const end = next?.get(client) ?? this.#heldEnds.get(client) ?? Y.getState(store, client);
-      if (clock + struct.length <= end) known++;
-      else if (clock === end) (next ??= new Map()).set(client, clock + struct.length);
+      const { id } = struct;
+      if (id.client !== client) {
+        client = id.client;
+        end = this.#heldEnds.get(client) ?? Y.getState(store, client);
+      }
+      if (id.clock + struct.length <= end) known++;
+      else if (id.clock === end) end += struct.length;
       else return 'other';
     }
     if (known === structs.length) return 'known';
