@@ -17,11 +17,14 @@ export class DocumentLog {
   #updateBytes = 0;
   #mustCompact: boolean;
 
-  /** `stored`: the updates the file holds, or null for a new document (compacted on its first write). */
+  /** `stored`: the updates the file holds, or null for a new document; both a new document and a file with more than one record are compacted on their first write. */
   constructor(stored: readonly Uint8Array[] | null, options: { compact?: boolean } = {}) {
     this.#records = stored ? stored.map(documentRecord) : [];
     this.#stateBytes = this.#records.reduce((n, record) => n + record.length, 0);
-    this.#mustCompact = stored === null || options.compact === true;
+    // Stored updates after the state record are not state: counted as such, every reopen would
+    // double how far the file may grow before it is compacted. Compacting once per open is one
+    // encoding of the document.
+    this.#mustCompact = stored === null || stored.length > 1 || options.compact === true;
   }
 
   append(update: Uint8Array): void {
