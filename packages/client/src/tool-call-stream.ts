@@ -10,6 +10,16 @@ import { errorFromContent } from './request-tracker.js';
 /** Sends one `room.tool_call_request_chunk` and resolves with its acknowledgement. */
 export type ChunkRequest = (data: Uint8Array, options?: RequestOptions) => Promise<Content>;
 
+/** A synchronous reader of a stream's response chunks (see {@link ToolCallStream.consume}). */
+export interface StreamConsumer {
+  /** A response chunk. */
+  chunk(content: Content): void;
+  /** The room answered one chunk with an `error` chunk; the stream goes on. */
+  error(error: ConveneError): void;
+  /** The stream ended: `null` after the server's `control close`, else why it failed. */
+  end(failure: unknown): void;
+}
+
 type Waiter = { resolve(content: Content | null): void; reject(error: unknown): void };
 
 /** Request chunks of one call that may await their acknowledgement at the same time. */
@@ -39,6 +49,7 @@ export class ToolCallStream implements AsyncIterable<Content> {
   #inFlight = 0;
   /** Sends waiting for a slot in the window, in call order. */
   readonly #blocked: (() => void)[] = [];
+  #consumer: StreamConsumer | null = null;
 
   constructor(toolCallId: string, request: ChunkRequest, onFinished: () => void) {
     this.toolCallId = toolCallId;
@@ -55,22 +66,26 @@ export class ToolCallStream implements AsyncIterable<Content> {
   send(content: Content, options?: RequestOptions): Promise<void> {
     const { header, payload } = contentToWire(content);
     const data = pack({ tool_call_id: this.toolCallId, chunk: header }, payload);
-    return new Promise<void>((resolve, reject) => {
-      const go = (): void => {
-        if (this.#failure !== null) return reject(this.#failure);
-        this.#inFlight++;
-        this.#request(data, options)
-          .then(() => resolve(), reject)
-          .finally(() => {
-            this.#inFlight--;
-            this.#release();
-          });
-      };
-      // Sending synchronously keeps the wire order equal to the call order.
-      if (this.#inFlight < SEND_WINDOW && this.#blocked.length === 0) go();
-      else this.#blocked.push(go);
-    });
+    // Sending synchronously keeps the wire order equal to the call order.
+    if (this.#inFlight < SEND_WINDOW && this.#blocked.length === 0) return this.#go(data, options);
+    return new Promise<void>((resolve, reject) => this.#blocked.push(() => this.#go(data, options).then(resolve, reject)));
   }
+
+  #go(data: Uint8Array, options: RequestOptions | undefined): Promise<void> {
+    if (this.#failure !== null) return Promise.reject(this.#failure);
+    this.#inFlight++;
+    return this.#request(data, options).then(this.#acknowledged, this.#refused);
+  }
+
+  readonly #acknowledged = (): void => {
+    this.#inFlight--;
+    this.#release();
+  };
+
+  readonly #refused = (error: unknown): never => {
+    this.#acknowledged();
+    throw error;
+  };
 
   #release(): void {
     while (this.#inFlight < SEND_WINDOW && this.#blocked.length > 0) this.#blocked.shift()!();
@@ -83,12 +98,30 @@ export class ToolCallStream implements AsyncIterable<Content> {
 
   /** The next response chunk; null once the server closed the stream. */
   next(): Promise<Content | null> {
+    if (this.#consumer !== null) return Promise.reject(new TypeError('this stream is read by a consumer'));
     const item = this.#queue.shift();
     if (item instanceof ConveneError) return Promise.reject(item);
     if (item !== undefined) return Promise.resolve(item);
     if (this.#failure !== null) return Promise.reject(this.#failure);
     if (this.#closed) return Promise.resolve(null);
     return new Promise((resolve, reject) => (this.#waiter = { resolve, reject }));
+  }
+
+  /**
+   * Hands every response chunk to `consumer` as it arrives, in the same tick, instead of through
+   * `next()`: chunks already queued first, then each new one. For readers on a hot path (a
+   * document applies every remote edit), where a promise and an async step per chunk were a
+   * measurable part of the delivery. Once consumed, the stream cannot be read with `next()`.
+   */
+  consume(consumer: StreamConsumer): void {
+    if (this.#consumer !== null || this.#waiter !== null) throw new TypeError('this stream already has a reader');
+    this.#consumer = consumer;
+    for (let item = this.#queue.shift(); item !== undefined; item = this.#queue.shift()) {
+      if (item instanceof ConveneError) consumer.error(item);
+      else consumer.chunk(item);
+    }
+    if (this.#failure !== null) consumer.end(this.#failure);
+    else if (this.#closed) consumer.end(null);
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<Content> {
@@ -111,12 +144,20 @@ export class ToolCallStream implements AsyncIterable<Content> {
     if (this.closed) return;
     this.#failure = error;
     this.#onFinished();
+    if (this.#consumer !== null) return this.#consumer.end(error);
     const waiter = this.#waiter;
     this.#waiter = null;
     waiter?.reject(error);
   }
 
   #deliver(item: Content | ConveneError | null): void {
+    const consumer = this.#consumer;
+    if (consumer !== null) {
+      if (item === null) consumer.end(null);
+      else if (item instanceof ConveneError) consumer.error(item);
+      else consumer.chunk(item);
+      return;
+    }
     const waiter = this.#waiter;
     if (!waiter) {
       if (item !== null) this.#queue.push(item);
@@ -127,4 +168,3 @@ export class ToolCallStream implements AsyncIterable<Content> {
     else waiter.resolve(item);
   }
 }
-

@@ -312,6 +312,21 @@ describe('RoomClient events and lifecycle', () => {
     client.dispose();
   });
 
+  it('writes requests in call order whether or not they carry a timeout or signal', async () => {
+    const { client, transport } = await connect();
+    const signal = new AbortController().signal;
+    const calls = [
+      client.invoke({ toolkit: 'x', tool: 'first' }, { timeout: 10_000 }),
+      client.invoke({ toolkit: 'x', tool: 'second' }),
+      client.invoke({ toolkit: 'x', tool: 'third' }, { signal }),
+      client.invoke({ toolkit: 'x', tool: 'fourth' }),
+    ];
+    // Written before any await: nothing can overtake a request already made.
+    expect(transport.last.sent.map((m) => m.header['tool'])).toEqual(['first', 'second', 'third', 'fourth']);
+    for (const m of transport.last.sent) transport.last.respond(m.id, { type: 'text', text: String(m.header['tool']) });
+    await expect(Promise.all(calls)).resolves.toEqual(['first', 'second', 'third', 'fourth'].map((text) => ({ type: 'text', text })));
+  });
+
   it('exposes a generic request() for sub-clients', async () => {
     const { client, transport } = await connect();
     const result = client.request('room.list_toolkits', pack({}));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { unpack, type Content } from '@convene/protocol';
+import { RoomError, unpack, type Content, type ConveneError } from '@convene/protocol';
 import { SEND_WINDOW, ToolCallStream } from '../tool-call-stream.js';
 
 /** A stream whose chunk requests are answered only when the test says so. */
@@ -61,5 +61,61 @@ describe('ToolCallStream.send', () => {
     sent[0]!.fail(lost);
     await expect(results[SEND_WINDOW]).rejects.toBe(lost);
     expect(sent).toHaveLength(SEND_WINDOW);
+  });
+});
+
+describe('ToolCallStream.consume', () => {
+  /** What a consumer saw, in order. */
+  function recorder() {
+    const seen: unknown[] = [];
+    return {
+      seen,
+      consumer: {
+        chunk: (content: Content) => seen.push(content),
+        error: (error: ConveneError) => seen.push(`error: ${error.message}`),
+        end: (failure: unknown) => seen.push(failure === null ? 'end' : `failed: ${(failure as Error).message}`),
+      },
+    };
+  }
+
+  it('hands over queued chunks first, then each new one in the same tick, then the end', () => {
+    const { stream } = pendingStream();
+    stream.receive(chunk(1));
+    stream.receive({ type: 'error', text: 'not allowed', code: 403 });
+    const { seen, consumer } = recorder();
+    stream.consume(consumer);
+    expect(seen).toEqual([chunk(1), 'error: not allowed']);
+    stream.receive(chunk(2));
+    expect(seen).toEqual([chunk(1), 'error: not allowed', chunk(2)]); // no await needed
+    stream.receive({ type: 'control', method: 'close' });
+    expect(seen.at(-1)).toBe('end');
+    stream.receive(chunk(3)); // after the close: dropped
+    expect(seen).toHaveLength(4);
+    expect(stream.closed).toBe(true);
+  });
+
+  it('reports a failed call once, whether it failed before or after consume', () => {
+    const early = pendingStream().stream;
+    early.fail(new RoomError('disconnected', 'gone'));
+    const before = recorder();
+    early.consume(before.consumer);
+    expect(before.seen).toEqual(['failed: gone']);
+
+    const late = pendingStream().stream;
+    const after = recorder();
+    late.consume(after.consumer);
+    late.fail(new RoomError('disconnected', 'lost'));
+    late.fail(new RoomError('disconnected', 'again'));
+    expect(after.seen).toEqual(['failed: lost']);
+  });
+
+  it('allows one reader: next() after consume, and a second consume, are refused', async () => {
+    const { stream } = pendingStream();
+    stream.consume(recorder().consumer);
+    expect(() => stream.consume(recorder().consumer)).toThrow(TypeError);
+    await expect(stream.next()).rejects.toThrow(TypeError);
+    const waiting = pendingStream().stream;
+    void waiting.next();
+    expect(() => waiting.consume(recorder().consumer)).toThrow(TypeError);
   });
 });

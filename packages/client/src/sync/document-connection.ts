@@ -40,7 +40,9 @@ export class DocumentConnection {
   /** A send of `#pending` is queued for the end of this tick. */
   #scheduled = false;
   /** Chunks sent and not yet acknowledged (each settles either way). */
-  readonly #unacked = new Set<Promise<void>>();
+  #unacked = 0;
+  /** `whenSent` callers waiting for `#unacked` to reach 0. */
+  #drained: (() => void)[] = [];
   #closed = false;
 
   private constructor(host: SyncStreamHost, document: MeshDocument, stream: ToolCallStream) {
@@ -95,7 +97,7 @@ export class DocumentConnection {
   async whenSent(): Promise<void> {
     for (;;) {
       if (this.#scheduled) await Promise.resolve(); // the queued send runs first
-      else if (this.#unacked.size > 0) await Promise.all([...this.#unacked]);
+      else if (this.#unacked > 0) await new Promise<void>((resolve) => this.#drained.push(resolve));
       else return;
     }
   }
@@ -121,7 +123,17 @@ export class DocumentConnection {
 
   #attach(stream: ToolCallStream): void {
     this.#stream = stream;
-    this.#reader = this.#read(stream);
+    // Remote edits are applied as their chunk arrives, not one promise per chunk later.
+    this.#reader = new Promise<void>((resolve) =>
+      stream.consume({
+        chunk: (chunk) => this.#apply(chunk),
+        error: (error) => this.document.reportError(asConveneError(error)), // the room refused one chunk; the stream goes on
+        end: () => {
+          if (this.#stream === stream) this.#stream = null;
+          resolve();
+        },
+      }),
+    );
   }
 
   #kick(): void {
@@ -141,33 +153,22 @@ export class DocumentConnection {
       return;
     }
     const updates = this.#pending.splice(0);
+    this.#unacked++;
     // A failed stream needs nothing here: `resume` sends everything the server lacks.
-    const sent = stream.send(syncChunk(updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates))).catch(() => {});
-    this.#unacked.add(sent);
-    void sent.then(() => this.#unacked.delete(sent));
+    stream.send(syncChunk(updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates))).then(this.#settled, this.#settled);
   }
 
-  async #read(stream: ToolCallStream): Promise<void> {
+  readonly #settled = (): void => {
+    if (--this.#unacked > 0) return;
+    for (const resolve of this.#drained.splice(0)) resolve();
+  };
+
+  #apply(chunk: Content): void {
+    if (chunk.type !== 'binary' || (chunk.headers['kind'] !== 'sync' && chunk.headers['kind'] !== 'state')) return;
     try {
-      for (;;) {
-        let chunk: Content | null;
-        try {
-          chunk = await stream.next();
-        } catch (error) {
-          if (stream.closed) return; // connection lost or client stopped
-          this.document.reportError(asConveneError(error)); // the room refused one chunk; the stream goes on
-          continue;
-        }
-        if (chunk === null) return;
-        if (chunk.type !== 'binary' || (chunk.headers['kind'] !== 'sync' && chunk.headers['kind'] !== 'state')) continue;
-        try {
-          Y.applyUpdate(this.document.ydoc, decodeSyncPayload(chunk.data));
-        } catch (error) {
-          this.document.reportError(new ProtocolError('the room sent an update this client cannot apply', { cause: error }));
-        }
-      }
-    } finally {
-      if (this.#stream === stream) this.#stream = null;
+      Y.applyUpdate(this.document.ydoc, decodeSyncPayload(chunk.data));
+    } catch (error) {
+      this.document.reportError(new ProtocolError('the room sent an update this client cannot apply', { cause: error }));
     }
   }
 }

@@ -41,12 +41,22 @@ export class MeshDocument {
   readonly #elements = new WeakMap<Y.XmlElement, MeshElement>();
   readonly #json = new WeakMap<Y.XmlElement, ElementJson>();
   #snapshot: ElementJson | null = null;
+  #watching = false;
 
   constructor(options: { schema: MeshSchema; path?: string; ydoc?: Y.Doc }) {
     this.schema = options.schema;
     this.path = options.path ?? '';
     this.ydoc = options.ydoc ?? new Y.Doc();
     this.rootElement = this.ydoc.get('xml', Y.XmlElement);
+  }
+
+  /**
+   * Observes the document once someone needs to hear of changes (a `change` listener or a
+   * snapshot whose caches must be dropped). Until then Yjs builds no events for remote edits.
+   */
+  #watch(): void {
+    if (this.#watching) return;
+    this.#watching = true;
     this.rootElement.observeDeep((events, transaction) => {
       // Only the changed elements and their ancestors get new JSON; the rest is reused.
       for (const event of events) {
@@ -70,6 +80,7 @@ export class MeshDocument {
 
   /** The whole document as frozen JSON, with `$id`s and text (`$text`); same reference until a change. */
   get snapshot(): ElementJson {
+    this.#watch();
     return (this.#snapshot ??= elementToJson(this.rootElement, this.schema.rootTagName, this.schema, SNAPSHOT_OPTIONS, this.#json));
   }
 
@@ -84,6 +95,7 @@ export class MeshDocument {
   }
 
   on<K extends keyof MeshDocumentEvents>(event: K, listener: Listener<MeshDocumentEvents[K]>): () => void {
+    if (event === 'change') this.#watch();
     return this.#events.on(event, listener);
   }
 
@@ -92,7 +104,7 @@ export class MeshDocument {
   }
 
   /** For `useSyncExternalStore`: `onChange` runs after every change; returns the unsubscribe. */
-  subscribe = (onChange: () => void): (() => void) => this.#events.on('change', () => onChange());
+  subscribe = (onChange: () => void): (() => void) => this.on('change', () => onChange());
 
   /** @internal The wrapper of a Yjs element of this document (one per element, so identity holds). */
   elementFor(element: Y.XmlElement): MeshElement {

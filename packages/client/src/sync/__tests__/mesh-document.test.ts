@@ -85,6 +85,24 @@ describe('MeshDocument', () => {
     expect(b.root.getChildren()).toHaveLength(0);
   });
 
+  it('has a fresh snapshot after remote edits made before anyone listened or read it', () => {
+    // The deep observer starts with the first listener or snapshot; edits before that must still show.
+    const [a, b] = pair();
+    a.root.createChildElement('item', { label: 'early' });
+    expect(b.snapshot).toEqual(a.snapshot);
+    const seen = b.snapshot;
+    a.root.getChildren()[0]!.setAttribute('label', 'later');
+    expect(b.snapshot).not.toBe(seen);
+    expect(b.root.getChildren()[0]!.getAttribute('label')).toBe('later');
+    expect(b.snapshot).toEqual(a.snapshot);
+    let changes = 0;
+    const quiet = new MeshDocument({ schema });
+    quiet.root.createChildElement('item', { label: 'unobserved' });
+    quiet.on('change', () => changes++);
+    quiet.root.createChildElement('item', { label: 'observed' });
+    expect(changes).toBe(1);
+  });
+
   it('merges concurrent edits made on both sides', () => {
     const a = new MeshDocument({ schema });
     const b = new MeshDocument({ schema });
