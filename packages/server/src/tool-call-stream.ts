@@ -25,6 +25,7 @@ export class ToolCallStream {
   readonly #connection: Connection;
   readonly #queue: Content[] = [];
   #waiter: ((content: Content | null) => void) | null = null;
+  #consumer: ((content: Content | null) => void) | null = null;
   #inputEnded = false;
   #outputClosed = false;
 
@@ -43,6 +44,7 @@ export class ToolCallStream {
 
   /** The next request chunk, or null once the input ended. */
   next(): Promise<Content | null> {
+    if (this.#consumer) return Promise.reject(new TypeError('this stream is read by a consumer'));
     const queued = this.#queue.shift();
     if (queued) return Promise.resolve(queued);
     if (this.#inputEnded) return Promise.resolve(null);
@@ -59,12 +61,26 @@ export class ToolCallStream {
     return chunk;
   }
 
+  /**
+   * Hands every request chunk to `consumer` as it arrives, in the router's call (queued chunks
+   * first), then `null` once the input ended; `next()` is not used after. A tool that handles each
+   * chunk at once (a document's edits) skips a promise and an async step per chunk, and its
+   * effects go out before the chunk's acknowledgement. `consumer` must not throw.
+   */
+  consume(consumer: (content: Content | null) => void): void {
+    if (this.#consumer || this.#waiter) throw new TypeError('this stream already has a reader');
+    this.#consumer = consumer;
+    for (let queued = this.#queue.shift(); queued; queued = this.#queue.shift()) consumer(queued);
+    if (this.#inputEnded) consumer(null);
+  }
+
   /** Router side: a request chunk arrived. */
   push(content: Content): void {
     if (this.#inputEnded) return;
     if (content.type === 'control' && content.method === 'close') return this.endInput();
     // The tool has finished: nobody will read this chunk, so it is acknowledged and dropped.
     if (this.#outputClosed) return;
+    if (this.#consumer) return this.#consumer(content);
     if (this.#waiter) {
       const waiter = this.#waiter;
       this.#waiter = null;
@@ -82,6 +98,7 @@ export class ToolCallStream {
   endInput(): void {
     if (this.#inputEnded) return;
     this.#inputEnded = true;
+    if (this.#consumer) return this.#consumer(null);
     const waiter = this.#waiter;
     this.#waiter = null;
     waiter?.(null);

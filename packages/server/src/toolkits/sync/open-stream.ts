@@ -66,10 +66,24 @@ export async function openDocumentStream(context: ToolContext, stream: ToolCallS
     unlisten = document.listen((base64Bytes, origin) => {
       if (origin !== stream) stream.sendEncoded(syncHeader, base64Bytes);
     });
-    for (let chunk = await stream.next(); chunk !== null; chunk = await stream.next()) {
-      const problem = applyChunk(document, chunk, canWrite, stream);
-      if (problem) stream.send(problem);
-    }
+    // Each edit is applied (and relayed) as its chunk arrives, before the chunk is acknowledged.
+    await new Promise<void>((resolve, reject) => {
+      let done = false;
+      stream.consume((chunk) => {
+        if (done) return;
+        if (chunk === null) {
+          done = true;
+          return resolve();
+        }
+        try {
+          const problem = applyChunk(document, chunk, canWrite, stream);
+          if (problem) stream.send(problem);
+        } catch (error) {
+          done = true;
+          reject(error);
+        }
+      });
+    });
   } finally {
     unlisten();
     documents.release(document);
