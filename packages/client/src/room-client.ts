@@ -1,4 +1,4 @@
-import { ConnectionError, MessageType, isPlainObject, unpack, type Content, type WireMessage } from '@convene/protocol';
+import { ConnectionError, MessageType, UnpackCache, isBinaryChunkHeader, isPlainObject, unpack, type Content, type WireMessage } from '@convene/protocol';
 import { resolveReconnectOptions, type ReconnectOptions } from './backoff.js';
 import { Connection } from './connection.js';
 import type { RoomStatus, SessionInfo } from './connection-types.js';
@@ -95,6 +95,7 @@ export class RoomClient implements RoomHost {
   readonly #connection: Connection;
   readonly #hasTransport: boolean;
   readonly #streams: ToolCallStreams;
+  readonly #chunkHeaders = new UnpackCache({ share: isBinaryChunkHeader });
   #room: Pick<SessionInfo, 'roomName' | 'roomUrl' | 'sessionId'> = { roomName: null, roomUrl: null, sessionId: null };
 
   constructor(options: RoomClientOptions) {
@@ -302,7 +303,8 @@ export class RoomClient implements RoomHost {
 
   #onMessage(message: WireMessage): void {
     // A payload that does not unpack is a ProtocolError: the socket closes with 1002 and reconnects.
-    const { header, payload } = unpack(message.data);
+    // A stream repeats its chunk header (a document's every edit): parsed once, shared frozen.
+    const { header, payload } = message.type === MessageType.ToolCallResponseChunk ? this.#chunkHeaders.unpack(message.data) : unpack(message.data);
     const server: ServerMessage = { id: message.id, type: message.type, header, payload };
     if (message.type === MessageType.RoomStatus) {
       const fields = isPlainObject(header) ? header : {};

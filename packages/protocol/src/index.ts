@@ -2,6 +2,7 @@ export { encodeMessage, encodeHeaderFrame, encodePackedMessage, FrameDecoder } f
 export type { WireMessage, FrameDecoderOptions } from './frame-codec.js';
 export { pack, packEncodedHeader, unpack, unpackObject, isPlainObject } from './packing.js';
 export type { Packed } from './packing.js';
+export { UnpackCache, isBinaryChunkHeader, type UnpackCacheOptions } from './unpack-cache.js';
 export {
   contentToWire,
   contentFromWire,

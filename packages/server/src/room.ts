@@ -191,7 +191,8 @@ export class Room {
     let content: Content;
     let toolCallId: unknown;
     try {
-      const { header, payload } = unpackObject(message.data);
+      const { header, payload } = participant.chunkHeaders.unpack(message.data);
+      if (!isPlainObject(header)) throw new ProtocolError('packed header must be a JSON object');
       toolCallId = header['tool_call_id'];
       content = contentFromWire(header['chunk'], payload);
     } catch (error) {
