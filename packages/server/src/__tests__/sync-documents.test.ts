@@ -4,7 +4,7 @@ import { PermissionError, RoomError } from '@convene/protocol';
 import type { Logger } from '../logger.js';
 import { MemoryStorageBackend } from '../storage/memory-storage.js';
 import type { RoomStorage } from '../storage/storage-backend.js';
-import { decodeDocumentFile, documentFilePath, documentRecord, encodeDocumentFile, encodeVersion1DocumentFile } from '../toolkits/sync/document-file.js';
+import { decodeDocumentFile, documentFilePath, encodeDocumentFile, encodeVersion1DocumentFile } from '../toolkits/sync/document-file.js';
 import { parseDocumentSchema } from '../toolkits/sync/document-schema.js';
 import { RoomDocuments } from '../toolkits/sync/room-documents.js';
 
@@ -85,7 +85,7 @@ describe('RoomDocuments', () => {
   });
 
   it('fails the open of a corrupt document and leaves the stored bytes alone', async () => {
-    const garbage = encodeDocumentFile(null, [documentRecord(new Uint8Array([255, 255, 255, 1]))]);
+    const garbage = encodeDocumentFile(null, [new Uint8Array([255, 255, 255, 1])]);
     await storage.writeFile(documentFilePath('c.doc'), garbage);
     await storage.writeFile(documentFilePath('d.doc'), new Uint8Array([1, 2, 3]));
     const documents = new RoomDocuments({ storage, windowMs: WINDOW, logger });

@@ -30,28 +30,27 @@ export interface DocumentFile {
  * one Yjs v1 update: the document's state when it was last compacted, then the updates since, so a
  * write costs what changed rather than the whole document.
  */
-export function encodeDocumentFile(schema: Record<string, unknown> | null, records: readonly Uint8Array[]): Uint8Array {
+export function encodeDocumentFile(schema: Record<string, unknown> | null, updates: readonly Uint8Array[]): Uint8Array {
   const header = new TextEncoder().encode(JSON.stringify({ format: FORMAT, version: VERSION, schema }));
   let total = 0;
-  for (const record of records) total += record.length;
+  for (const update of updates) total += RECORD_PREFIX_BYTES + update.length;
   // The packing of PROTOCOL.md §3, written in place: u64be header length, header, records.
   const out = new Uint8Array(8 + header.length + total);
-  new DataView(out.buffer).setUint32(4, header.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(4, header.length);
   out.set(header, 8);
   let offset = 8 + header.length;
-  for (const record of records) {
-    out.set(record, offset);
-    offset += record.length;
+  for (const update of updates) {
+    view.setUint32(offset, update.length);
+    out.set(update, offset + RECORD_PREFIX_BYTES);
+    offset += RECORD_PREFIX_BYTES + update.length;
   }
   return out;
 }
 
-/** One record of a document file: `update` with its length prefix. */
-export function documentRecord(update: Uint8Array): Uint8Array {
-  const record = new Uint8Array(RECORD_PREFIX_BYTES + update.length);
-  new DataView(record.buffer).setUint32(0, update.length);
-  record.set(update, RECORD_PREFIX_BYTES);
-  return record;
+/** The bytes `update` takes in a document file: its record's length prefix and itself. */
+export function recordBytes(update: Uint8Array): number {
+  return RECORD_PREFIX_BYTES + update.length;
 }
 
 /** A version 1 file (one update after the header), as earlier servers wrote them. */

@@ -1,4 +1,4 @@
-import { documentRecord, encodeDocumentFile } from './document-file.js';
+import { encodeDocumentFile, recordBytes } from './document-file.js';
 
 /** The records since the last compaction may grow to this many bytes before the next one, or to the size of the state. */
 const MIN_LOG_BYTES = 64 * 1024;
@@ -12,15 +12,16 @@ const MIN_LOG_BYTES = 64 * 1024;
  * twice the document's size and a compaction's cost is spread over the updates that caused it.
  */
 export class DocumentLog {
-  #records: Uint8Array[];
+  /** The updates the file holds, each written as one record (kept as they came: no copy per edit). */
+  #updates: Uint8Array[];
   #stateBytes: number;
   #updateBytes = 0;
   #mustCompact: boolean;
 
   /** `stored`: the updates the file holds, or null for a new document; both a new document and a file with more than one record are compacted on their first write. */
   constructor(stored: readonly Uint8Array[] | null, options: { compact?: boolean } = {}) {
-    this.#records = stored ? stored.map(documentRecord) : [];
-    this.#stateBytes = this.#records.reduce((n, record) => n + record.length, 0);
+    this.#updates = stored ? [...stored] : [];
+    this.#stateBytes = this.#updates.reduce((n, update) => n + recordBytes(update), 0);
     // Stored updates after the state record are not state: counted as such, every reopen would
     // double how far the file may grow before it is compacted. Compacting once per open is one
     // encoding of the document.
@@ -28,9 +29,8 @@ export class DocumentLog {
   }
 
   append(update: Uint8Array): void {
-    const record = documentRecord(update);
-    this.#records.push(record);
-    this.#updateBytes += record.length;
+    this.#updates.push(update);
+    this.#updateBytes += recordBytes(update);
   }
 
   get needsCompaction(): boolean {
@@ -39,15 +39,14 @@ export class DocumentLog {
 
   /** Replaces every record with the document's whole state. */
   compact(state: Uint8Array): void {
-    const record = documentRecord(state);
-    this.#records = [record];
-    this.#stateBytes = record.length;
+    this.#updates = [state];
+    this.#stateBytes = recordBytes(state);
     this.#updateBytes = 0;
     this.#mustCompact = false;
   }
 
   /** The file's bytes now. */
   file(schema: Record<string, unknown> | null): Uint8Array {
-    return encodeDocumentFile(schema, this.#records);
+    return encodeDocumentFile(schema, this.#updates);
   }
 }
