@@ -5,7 +5,6 @@ import { silentLogger } from '../logger.js';
 import { MemoryStorageBackend } from '../storage/memory-storage.js';
 import { decodeDocumentFile, documentFilePath } from '../toolkits/sync/document-file.js';
 import { SyncDocument } from '../toolkits/sync/sync-document.js';
-import { readUpdateShape } from '../toolkits/sync/update-shape.js';
 
 /**
  * The document fast path: small appending updates are forwarded as they came and applied later in
@@ -39,7 +38,7 @@ function setup() {
   /** What a stream does with a chunk: decode, then hand over (the text as a padded client sends it). */
   const send = (update: Uint8Array, from: string): void => {
     const text = encodeBase64Bytes(update);
-    document.receive(update, readUpdateShape(update), () => text, from);
+    document.receive(update, Y.decodeUpdate(update), () => text, from);
   };
   const storedText = async (): Promise<string | null> => {
     const data = await storage.readFile(documentFilePath('a.doc'));

@@ -5,7 +5,6 @@ import type { RoomStorage } from '../../storage/storage-backend.js';
 import { documentFilePath } from './document-file.js';
 import { DocumentLog } from './document-log.js';
 import type { DocumentSchema } from './document-schema.js';
-import type { UpdateShape } from './update-shape.js';
 
 /**
  * Receives every state-changing update of the document as the UTF-8 bytes of its base64 text (the
@@ -26,6 +25,8 @@ const MAX_HELD_BYTES = 1 << 20;
  * they changed is forwarded. Typing produces updates of a few dozen bytes.
  */
 const RELAY_MAX_BYTES = 2_048;
+
+export type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>;
 
 /**
  * One live document of a room: the server's Y.Doc, the schema it was created with, the open
@@ -91,8 +92,8 @@ export class SyncDocument {
   }
 
   /**
-   * Takes an update a stream sent (its shape read already, which checked it is well-formed);
-   * throws when Yjs refuses it.
+   * Takes an update a stream sent (decoded already, which checked it is well-formed); throws when
+   * Yjs refuses it.
    *
    * A small update that only appends to the document (each client's new structs start where the
    * document, counting what is held, ends; nothing deleted) is **relayed**: forwarded to the other
@@ -104,15 +105,14 @@ export class SyncDocument {
    * Anything else (deletions, gaps, overlaps, large offline edits) is applied now, and what it
    * changed goes out, as Yjs computes it.
    */
-  receive(update: Uint8Array, shape: UpdateShape, base64Bytes: () => Uint8Array, origin: unknown): void {
-    const kind = this.#classify(update, shape);
+  receive(update: Uint8Array, decoded: DecodedUpdate, base64Bytes: () => Uint8Array, origin: unknown): void {
+    const kind = this.#classify(update, decoded);
     if (kind === 'known') return;
     if (kind === 'other') {
       Y.applyUpdate(this.doc, update, origin);
       return;
     }
-    const { runs } = shape;
-    for (let i = 0; i < runs.length; i += 3) this.#heldEnds.set(runs[i]!, runs[i + 2]!);
+    for (const struct of decoded.structs) this.#heldEnds.set(struct.id.client, struct.id.clock + struct.length);
     this.#fanOut(base64Bytes(), origin);
     this.#held.push(update);
     this.#heldBytes += update.length;
@@ -128,19 +128,26 @@ export class SyncDocument {
     }
   }
 
-  #classify(update: Uint8Array, { runs, deletes, skips }: UpdateShape): 'known' | 'append' | 'other' {
+  #classify(update: Uint8Array, { structs, ds }: DecodedUpdate): 'known' | 'append' | 'other' {
     const store = this.#doc.store;
-    // Deletions, gaps and Yjs' own pending structs need the document to tell what is new.
-    if (update.length > RELAY_MAX_BYTES || deletes || skips || store.pendingStructs !== null || store.pendingDs !== null) return 'other';
+    // Deletions and Yjs' own pending structs need the document to tell what is new.
+    if (update.length > RELAY_MAX_BYTES || ds.clients.size > 0 || store.pendingStructs !== null || store.pendingDs !== null) return 'other';
     let known = 0;
-    // Each run is one client's structs, back to back: all known, all new from the end, or mixed.
-    for (let i = 0; i < runs.length; i += 3) {
-      const client = runs[i]!;
-      const end = this.#heldEnds.get(client) ?? Y.getState(store, client);
-      if (runs[i + 2]! <= end) known++;
-      else if (runs[i + 1] !== end) return 'other';
+    // A v1 update lists each client's structs together, in clock order.
+    let client = -1;
+    let end = 0;
+    for (const struct of structs) {
+      if (struct instanceof Y.Skip) return 'other';
+      const { id } = struct;
+      if (id.client !== client) {
+        client = id.client;
+        end = this.#heldEnds.get(client) ?? Y.getState(store, client);
+      }
+      if (id.clock + struct.length <= end) known++;
+      else if (id.clock === end) end += struct.length;
+      else return 'other';
     }
-    if (known === runs.length / 3) return 'known';
+    if (known === structs.length) return 'known';
     return known === 0 ? 'append' : 'other';
   }
 
