@@ -31,6 +31,8 @@ export const SEND_WINDOW = 16;
  * typed error an `error` chunk carries. Request chunks go out with `send()`, in order and pipelined:
  * up to {@link SEND_WINDOW} await their acknowledgement at once, later ones wait for a slot (the
  * server holds at most 64 unread chunks per call). `end()` sends the final `control close`.
+ * A binary chunk's `headers` are read-only: a stream repeats the same header, so its parsed value
+ * is shared between chunks and frozen.
  *
  * @example
  * const stream = await room.invokeStream({ toolkit: 'storage', tool: 'download' });

@@ -1,0 +1,27 @@
+// Document update latency only (scenario 4's latency rows at one N), alternating y-websocket and
+// Convene, with the client CPU per delivery, for quick A/B checks of a client or server change:
+//   node bench/doc-latency-probe.mjs [reps] [N] [ms]
+// TARGETS=yws,convene (default); PROFILE=<dir>: V8 profiles (summarize with bench/profile-summary.mjs).
+import { settings } from './lib/harness.mjs';
+import { docLatency } from './scenarios/docs.mjs';
+
+if (process.env.PROFILE) settings.profileDir = process.env.PROFILE;
+
+const reps = Number(process.argv[2] ?? 3);
+const n = Number(process.argv[3] ?? 10);
+const durationMs = Number(process.argv[4] ?? 6000);
+const targets = (process.env.TARGETS ?? 'yws,convene').split(',');
+const results = Object.fromEntries(targets.map((t) => [t, []]));
+for (let rep = 0; rep < reps; rep++) {
+  for (const target of rep % 2 ? [...targets].reverse() : targets) {
+    const run = await docLatency(target, { n, rate: 50, durationMs, warmupMs: 2000 });
+    results[target].push(run);
+    console.log(`${target}: p50 ${run.p50.toFixed(2)} ms, p99 ${run.p99.toFixed(2)} ms, all-received p99 ${run.allP99.toFixed(2)} ms, client CPU ${run.clientCpuPerDelivery.toFixed(1)} µs and server CPU ${run.cpuPerDelivery.toFixed(1)} µs per delivery`);
+  }
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+for (const metric of ['p50', 'p99', 'clientCpuPerDelivery', 'cpuPerDelivery']) {
+  const values = Object.fromEntries(targets.map((t) => [t, median(results[t].map((r) => r[metric]))]));
+  const ratio = values.convene && values.yws ? `, convene/yws ${(values.convene / values.yws).toFixed(2)}×` : '';
+  console.log(`${metric} (median of ${reps}): ${targets.map((t) => `${t} ${values[t].toFixed(2)}`).join(', ')}${ratio}`);
+}
