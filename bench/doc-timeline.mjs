@@ -9,8 +9,9 @@
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
-import { ChildProperty, ElementType, MeshSchema, RoomClient, nodeTransport } from '@convene/client/node';
+import { RoomClient, nodeTransport } from '@convene/client/node';
 import { participantToken } from '@convene/client/tokens';
+import { INITIAL_TEXT as INITIAL, docSchema, initialDoc } from './lib/doc-schema.mjs';
 import { SECRET, startServer, stopAll } from './lib/harness.mjs';
 
 const target = process.argv[2] ?? 'convene';
@@ -18,7 +19,6 @@ const count = Number(process.argv[3] ?? 600);
 const server = await startServer(target);
 const ROOM = 'timeline';
 const PATH = 'bench/timeline.doc';
-const INITIAL = '........';
 
 /** Times of the update in flight; `measuring` is off between updates. */
 const t = { measuring: false, send: 0, arrive: 0, transaction: 0 };
@@ -39,20 +39,11 @@ proto.on = function (event, ...args) {
   return on.call(this, event, ...args);
 };
 
-const schema = () =>
-  new MeshSchema({
-    rootTagName: 'doc',
-    elements: [
-      new ElementType({ tagName: 'doc', properties: [new ChildProperty({ name: 'children', childTagNames: ['text'] })] }),
-      new ElementType({ tagName: 'text', properties: [] }),
-    ],
-  });
-
 async function convene(index) {
   const jwt = await participantToken({ name: `t${index}`, room: ROOM, secret: SECRET });
   const client = new RoomClient({ transport: nodeTransport(), authorization: async () => ({ url: `${server.url}/rooms/${ROOM}`, jwt }) });
   await client.start();
-  const doc = await client.sync.open(PATH, { schema: schema(), initialJson: { doc: { children: [{ text: { $text: INITIAL } }] } } });
+  const doc = await client.sync.open(PATH, { schema: docSchema(), initialJson: initialDoc() });
   const text = doc.root.getChildren().find((e) => e.tagName === 'text').text;
   return { ydoc: doc.ydoc, insert: (s) => text.insert(text.length, s), close: () => client.dispose() };
 }

@@ -8,9 +8,10 @@
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
-import { ChildProperty, ElementType, MeshSchema, RoomClient, nodeTransport } from '@convene/client/node';
+import { RoomClient, nodeTransport } from '@convene/client/node';
 import { participantToken } from '@convene/client/tokens';
 import { now, serve, sleep } from '../lib/child.mjs';
+import { INITIAL_TEXT as INITIAL, docSchema, initialDoc } from '../lib/doc-schema.mjs';
 
 const cpuNow = () => {
   const { user, system } = process.cpuUsage();
@@ -19,16 +20,6 @@ const cpuNow = () => {
 let cpuMark = cpuNow();
 
 const CHUNK = 8;
-const INITIAL = '........';
-
-const schema = () =>
-  new MeshSchema({
-    rootTagName: 'doc',
-    elements: [
-      new ElementType({ tagName: 'doc', properties: [new ChildProperty({ name: 'children', childTagNames: ['text'] })] }),
-      new ElementType({ tagName: 'text', properties: [] }),
-    ],
-  });
 
 let config = null;
 /** @type {{ index: number, sender: boolean, insert: (s: string) => void, close: () => void }[]} */
@@ -75,7 +66,7 @@ async function connectConvene(index, sender) {
   const jwt = await participantToken({ name: `d${index}`, room, secret });
   const client = new RoomClient({ transport: nodeTransport(), authorization: async () => ({ url: `${url}/rooms/${room}`, jwt }) });
   await client.start();
-  const doc = await client.sync.open(path, { schema: schema(), initialJson: { doc: { children: [{ text: { $text: INITIAL } }] } } });
+  const doc = await client.sync.open(path, { schema: docSchema(), initialJson: initialDoc() });
   const element = doc.root.getChildren().find((e) => e.tagName === 'text');
   if (!element?.text) throw new Error('the document has no text element');
   const text = element.text;
