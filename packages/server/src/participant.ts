@@ -1,4 +1,4 @@
-import { UnpackCache, isBinaryChunkHeader, type ParticipantClaims, type ParticipantInfo } from '@convene/protocol';
+import type { ParticipantClaims, ParticipantInfo } from '@convene/protocol';
 import type { Connection } from './connection.js';
 import type { Room } from './room.js';
 import type { ToolCallStream } from './tool-call-stream.js';
@@ -13,7 +13,6 @@ export class Participant {
   attributes: Record<string, unknown>;
   messagingEnabled = false;
   #streams: Map<string, ToolCallStream> | null = null;
-  #chunkHeaders: UnpackCache | null = null;
 
   constructor(id: string, claims: ParticipantClaims, connection: Connection, room: Room) {
     this.id = id;
@@ -26,14 +25,6 @@ export class Participant {
   /** Open streaming tool calls by `tool_call_id`; made on first use (most participants never stream). */
   get streams(): Map<string, ToolCallStream> {
     return (this.#streams ??= new Map());
-  }
-
-  /**
-   * Parses request-chunk headers, once per distinct header: a stream repeats its chunk header
-   * (a document's every edit). Made on first use, like `streams`.
-   */
-  get chunkHeaders(): UnpackCache {
-    return (this.#chunkHeaders ??= new UnpackCache({ share: isBinaryChunkHeader }));
   }
 
   get role(): string {

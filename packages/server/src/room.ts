@@ -11,6 +11,8 @@ import {
   isPlainObject,
   pack,
   unpackObject,
+  UnpackCache,
+  isBinaryChunkHeader,
   type Content,
   type WireMessage,
   jsonWithinDepth,
@@ -25,6 +27,18 @@ import { RoomMessaging } from './toolkits/messaging/room-messaging.js';
 
 /** Nesting allowed in attribute values, far above real use and far below JSON.stringify's recursion limit. */
 const MAX_ATTRIBUTE_DEPTH = 64;
+
+/**
+ * Request-chunk headers by participant, each parsed once: a stream repeats its chunk header (a
+ * document's every edit). Beside the participant rather than on it, so idle ones pay nothing.
+ */
+const chunkHeaders = new WeakMap<Participant, UnpackCache>();
+
+function chunkHeadersOf(participant: Participant): UnpackCache {
+  let cache = chunkHeaders.get(participant);
+  if (cache === undefined) chunkHeaders.set(participant, (cache = new UnpackCache({ share: isBinaryChunkHeader })));
+  return cache;
+}
 
 
 export interface RoomOptions {
@@ -191,7 +205,7 @@ export class Room {
     let content: Content;
     let toolCallId: unknown;
     try {
-      const { header, payload } = participant.chunkHeaders.unpack(message.data);
+      const { header, payload } = chunkHeadersOf(participant).unpack(message.data);
       if (!isPlainObject(header)) throw new ProtocolError('packed header must be a JSON object');
       toolCallId = header['tool_call_id'];
       content = contentFromWire(header['chunk'], payload);

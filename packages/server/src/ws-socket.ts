@@ -8,9 +8,7 @@ import { encodeWebSocketMessages } from './websocket-frames.js';
  *
  * With `raw`, the upgraded TCP socket (the `socket` of the `upgrade` event), messages bypass
  * `ws.send`: a fan-out's frames are encoded as WebSocket bytes once and that one buffer is written
- * to every recipient. A socket's first message in a tick is written at once; from its second on, the
- * socket is corked until the end of the tick, so a burst becomes one `writev` while a lone message
- * (a document edit reaching each reader) pays no buffering and leaves without waiting. Socket
+ * to every recipient, corked until the end of the tick so that a burst becomes one `writev`. Socket
  * writes were half of the server's CPU in the bench profiles (two `ws.send` per delivery). This is
  * sound because the server never enables permessage-deflate, so `ws` keeps no send queue of its
  * own and its control frames (close, pong) are written straight to the same socket, in order.
@@ -45,8 +43,6 @@ function onWsClose(this: WebSocket): void {
  */
 let lastFrames: readonly Uint8Array[] | null = null;
 let lastBytes: Buffer | null = null;
-/** Sockets written in this tick; their second write corks them. */
-const written = new Set<Duplex>();
 /** Sockets corked in this tick, uncorked together in one `process.nextTick`. */
 const corked: Duplex[] = [];
 let flushScheduled = false;
@@ -55,7 +51,6 @@ function uncorkAll(): void {
   flushScheduled = false;
   lastFrames = null;
   lastBytes = null;
-  written.clear();
   for (const raw of corked) raw.uncork();
   corked.length = 0;
 }
@@ -95,8 +90,7 @@ class WsServerSocket implements ServerSocket {
       lastFrames = frames;
       lastBytes = bytes;
     }
-    if (!written.has(raw)) written.add(raw);
-    else if (!raw.writableCorked) {
+    if (!raw.writableCorked) {
       raw.cork();
       corked.push(raw);
     }
