@@ -40,7 +40,6 @@ function chunkHeadersOf(participant: Participant): UnpackCache {
   return cache;
 }
 
-
 export interface RoomOptions {
   name: string;
   /** This room's files (documents persist here too). */

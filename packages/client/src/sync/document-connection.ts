@@ -127,7 +127,7 @@ export class DocumentConnection {
     this.#reader = new Promise<void>((resolve) =>
       stream.consume({
         chunk: (chunk) => this.#apply(chunk),
-        error: (error) => this.document.reportError(asConveneError(error)), // the room refused one chunk; the stream goes on
+        error: (error) => this.document.reportError(error), // the room refused one chunk; the stream goes on
         end: () => {
           if (this.#stream === stream) this.#stream = null;
           resolve();
