@@ -8,7 +8,7 @@ import { FilesystemStorageBackend } from '../storage/filesystem-storage.js';
 // A concurrent delete can remove a folder while `mkdir -p` walks down to a new file's parent; the
 // fuzz campaign hit it once in a thousand runs. Here `mkdir` of `deep/` parents fails with ENOENT
 // on demand, so the race happens every time.
-const race = vi.hoisted(() => ({ mkdirFailures: 0 }));
+const race = vi.hoisted(() => ({ mkdirFailures: 0, rmFailures: 0 }));
 vi.mock('node:fs/promises', async (importOriginal) => {
   const actual = await importOriginal<typeof import('node:fs/promises')>();
   return {
@@ -20,6 +20,15 @@ vi.mock('node:fs/promises', async (importOriginal) => {
       }
       return actual.mkdir(path, options);
     }) as typeof actual.mkdir,
+    // A file written into a folder while `rm -r` empties it: the final rmdir finds it (ENOTEMPTY).
+    rm: (async (path: string, options?: { recursive?: boolean; force?: boolean }) => {
+      if (race.rmFailures > 0 && options?.recursive) {
+        race.rmFailures--;
+        await actual.writeFile(join(String(path), `late-${race.rmFailures}.txt`), 'late');
+        throw Object.assign(new Error(`ENOTEMPTY: directory not empty, rmdir '${path}'`), { code: 'ENOTEMPTY' });
+      }
+      return actual.rm(path, options);
+    }) as typeof actual.rm,
   };
 });
 
@@ -27,8 +36,10 @@ let dataDir: string;
 beforeEach(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'convene-fs-race-'));
   race.mkdirFailures = 0;
+  race.rmFailures = 0;
 });
 afterEach(async () => {
+  race.rmFailures = 0; // this cleanup goes through the mocked rm too
   await rm(dataDir, { recursive: true, force: true });
 });
 
@@ -47,5 +58,26 @@ describe('FilesystemStorageBackend under a concurrent delete of the parent folde
     expect(failure).toBeInstanceOf(RoomError);
     expect((failure as RoomError).code).toBe('bad_request');
     expect((failure as RoomError).message).toMatch(/try again/);
+  });
+
+  it('deletes a folder whose content grew while it was being removed, the new file included', async () => {
+    const storage = new FilesystemStorageBackend(dataDir).forRoom('r');
+    await storage.writeFile('docs/a.txt', new TextEncoder().encode('a'));
+    race.rmFailures = 1;
+    await storage.delete('docs', { recursive: true });
+    expect(await storage.stat('docs')).toBeNull();
+  });
+
+  it('answers a typed "try again" (400) when a folder keeps filling while it is deleted or replaced', async () => {
+    const storage = new FilesystemStorageBackend(dataDir).forRoom('r');
+    await storage.writeFile('docs/a.txt', new TextEncoder().encode('a'));
+    await storage.writeFile('other/b.txt', new TextEncoder().encode('b'));
+    race.rmFailures = 1_000;
+    for (const attempt of [storage.delete('docs', { recursive: true }), storage.move('other', 'docs', { overwrite: true })]) {
+      const failure = await attempt.catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(RoomError);
+      expect((failure as RoomError).code).toBe('bad_request');
+      expect((failure as RoomError).message).toMatch(/try again/);
+    }
   });
 });

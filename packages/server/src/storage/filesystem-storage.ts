@@ -11,7 +11,10 @@ import type { RoomStorage, StorageBackend, StorageEntry, StorageWriter } from '.
 
 /** Reads never follow a symlink in the last segment (parents are checked by FsRoomRoot). */
 const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW;
-/** A concurrent delete may prune a parent folder between our mkdir and rename; retry that often. */
+/**
+ * Attempts at an operation a concurrent change of the tree can make fail: a delete pruning a
+ * parent folder between our mkdir and rename, a write landing in a folder being removed.
+ */
 const INSTALL_ATTEMPTS = 3;
 
 /**
@@ -74,7 +77,7 @@ class FilesystemRoomStorage implements RoomStorage {
       throw isCode(error, 'ENOENT') ? notFound(path) : error;
     };
     if (!info.isDirectory()) await unlink(full).catch(gone);
-    else if (recursive) await rm(full, { recursive: true }).catch(gone);
+    else if (recursive) await removeTree(full, path).catch(gone);
     else {
       await rmdir(full).catch((error: unknown) => {
         if (isCode(error, 'ENOTEMPTY') || isCode(error, 'EEXIST')) throw new RoomError('bad_request', `"${path}" is a folder that is not empty; pass recursive`);
@@ -97,7 +100,7 @@ class FilesystemRoomStorage implements RoomStorage {
     const fromFull = await this.#root.resolve(from);
     const toFull = await this.#root.resolve(to);
     // A file never replaces a folder (refused above); a folder replaces whatever is there.
-    if (target && source.isFolder) await rm(toFull, { recursive: true, force: true });
+    if (target && source.isFolder) await removeTree(toFull, to, { force: true });
     await this.#withParent(to, () => rename(fromFull, toFull)).catch(async (error: unknown) => {
       // A concurrent delete or move took the source after the checks above: a 404, not a 500.
       if (isCode(error, 'ENOENT') && !(await this.stat(from))) throw notFound(from);
@@ -283,6 +286,22 @@ function raced(error: unknown, path: string): unknown {
   const codes = ['EISDIR', 'ENOTDIR', 'ENOTEMPTY', 'EEXIST', 'ENOENT'];
   if (!codes.some((code) => isCode(error, code))) return error;
   return new RoomError('bad_request', `a concurrent change to "${path}" conflicted with this one; try again`);
+}
+
+/**
+ * Removes a folder and everything in it. A write landing in the folder while it is emptied makes
+ * the last `rmdir` fail with ENOTEMPTY (found by the fuzz campaign): the removal is retried, so
+ * the delete takes the new file too, and a race lost every time is the caller's 400 "try again".
+ */
+async function removeTree(full: string, path: string, options: { force?: boolean } = {}): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await rm(full, { recursive: true, force: options.force ?? false });
+    } catch (error) {
+      if (!isCode(error, 'ENOTEMPTY')) throw error; // ENOENT: the caller decides (a delete's 404)
+      if (attempt >= INSTALL_ATTEMPTS) throw raced(error, path);
+    }
+  }
 }
 
 function notFound(path: string): RoomError {
