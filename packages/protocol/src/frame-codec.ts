@@ -106,23 +106,31 @@ export interface FrameDecoderOptions {
   maxMessageBytes?: number;
 }
 
+/** A message whose data frames are still arriving. */
+class PartialMessage {
+  received = 0;
+  bytes = 0;
+  /** The data slices so far (`null` while skipping the rest of an oversized message). */
+  parts: Uint8Array[] | null = [];
+  constructor(
+    readonly id: number,
+    readonly type: string,
+    readonly expected: number,
+  ) {}
+}
+
 /**
  * Reassembles messages from frames. Unlike MeshAgent's client it is strict: a frame out of order,
  * a header in the middle of a message, or an id change throws a {@link ProtocolError} and drops the
  * partial message, so stale parts never leak into the next one. After an error the decoder is
  * ready for a fresh header. It throws nothing but `ProtocolError`.
+ *
+ * Between messages it holds nothing but its limit: a server keeps one per idle connection, and the
+ * state of a message in progress lives in an object made with its header.
  */
 export class FrameDecoder {
   readonly #maxMessageBytes: number;
-  #id = 0;
-  #type = '';
-  #expected = 0;
-  #received = 0;
-  #bytes = 0;
-  /** Null between messages: a server holds one decoder per idle connection. */
-  #parts: Uint8Array[] | null = null;
-  /** Set after a message outgrew the limit: its remaining packets are consumed, not stored. */
-  #skipping = false;
+  #partial: PartialMessage | null = null;
 
   constructor(options: FrameDecoderOptions = {}) {
     this.#maxMessageBytes = options.maxMessageBytes ?? Number.MAX_SAFE_INTEGER;
@@ -130,17 +138,17 @@ export class FrameDecoder {
 
   /** True while a message's data frames are still expected. */
   get inMessage(): boolean {
-    return this.#expected > 0;
+    return this.#partial !== null;
   }
 
   /** Feeds one frame; returns the message it completes, or `null` if more frames are needed. */
   push(frame: Uint8Array): WireMessage | null {
     if (!(frame instanceof Uint8Array)) {
-      this.#reset();
+      this.#partial = null;
       throw new ProtocolError('frame must be binary');
     }
     if (frame.length < DATA_PREFIX_BYTES) {
-      this.#reset();
+      this.#partial = null;
       throw new ProtocolError(`frame of ${frame.length} bytes is shorter than a frame prefix`);
     }
     const high = readU32(frame, 0);
@@ -151,9 +159,9 @@ export class FrameDecoder {
   }
 
   #header(frame: Uint8Array, high: number, id: number): WireMessage | null {
-    if (this.#expected > 0) {
-      const pending = this.#id;
-      this.#reset();
+    if (this.#partial !== null) {
+      const pending = this.#partial.id;
+      this.#partial = null;
       throw new ProtocolError(`header for message ${id} arrived inside message ${pending}`);
     }
     if (frame.length < HEADER_BYTES) {
@@ -171,67 +179,50 @@ export class FrameDecoder {
       throw new ProtocolError('message type is not valid UTF-8', { cause });
     }
     if (packets === 0) return { id, type, data: new Uint8Array(0) };
-    this.#id = id;
-    this.#type = type;
-    this.#expected = packets;
+    const partial = (this.#partial = new PartialMessage(id, type, packets));
     // Every data packet carries at least one byte, so a count that could never fit the size
     // limit is refused now; its packets are then skipped like those of any oversized message.
     if (packets > this.#maxMessageBytes) {
-      this.#skipping = true;
+      partial.parts = null;
       throw new MessageTooLargeError(id, type, this.#maxMessageBytes);
     }
     return null;
   }
 
   #data(frame: Uint8Array, id: number, packet: number): WireMessage | null {
-    if (this.#expected === 0) {
+    const partial = this.#partial;
+    if (partial === null) {
       throw new ProtocolError(`data packet ${packet} of message ${id} arrived without a header`);
     }
-    if (id !== this.#id) {
-      const pending = this.#id;
-      this.#reset();
-      throw new ProtocolError(`data packet for message ${id} arrived inside message ${pending}`);
+    if (id !== partial.id) {
+      this.#partial = null;
+      throw new ProtocolError(`data packet for message ${id} arrived inside message ${partial.id}`);
     }
-    if (packet !== this.#received + 1) {
-      const wanted = this.#received + 1;
-      this.#reset();
-      throw new ProtocolError(`packet ${packet} of message ${id} arrived, expected ${wanted}`);
+    if (packet !== partial.received + 1) {
+      this.#partial = null;
+      throw new ProtocolError(`packet ${packet} of message ${id} arrived, expected ${partial.received + 1}`);
     }
     const slice = frame.subarray(DATA_PREFIX_BYTES);
     if (slice.length === 0) {
       // Senders slice non-empty data; empty packets would only let a peer grow our part list.
-      this.#reset();
+      this.#partial = null;
       throw new ProtocolError(`packet ${packet} of message ${id} is empty`);
     }
-    this.#received = packet;
-    if (this.#skipping) {
-      if (packet === this.#expected) this.#reset();
-      return null;
-    }
-    this.#bytes += slice.length;
-    if (this.#bytes > this.#maxMessageBytes) {
+    partial.received = packet;
+    const last = packet === partial.expected;
+    if (last) this.#partial = null;
+    const parts = partial.parts;
+    if (parts === null) return null; // skipping the rest of an oversized message
+    partial.bytes += slice.length;
+    if (partial.bytes > this.#maxMessageBytes) {
       // The framing is still intact, so the rest of this message is skipped and the connection
       // can go on: the receiver answers the request with an error instead of dropping the peer.
-      this.#parts = null;
-      this.#skipping = packet < this.#expected;
-      if (!this.#skipping) this.#reset();
-      throw new MessageTooLargeError(id, this.#type, this.#maxMessageBytes);
+      partial.parts = null;
+      throw new MessageTooLargeError(id, partial.type, this.#maxMessageBytes);
     }
-    const parts = (this.#parts ??= []);
     parts.push(slice);
-    if (packet < this.#expected) return null;
-    const message: WireMessage = { id: this.#id, type: this.#type, data: concat(parts, this.#bytes) };
-    this.#reset();
-    return message;
-  }
-
-  #reset(): void {
-    this.#skipping = false;
-    this.#expected = 0;
-    this.#received = 0;
-    this.#bytes = 0;
-    this.#parts = null;
-    this.#type = '';
+    if (!last) return null;
+    return { id, type: partial.type, data: concat(parts, partial.bytes) };
   }
 }
 

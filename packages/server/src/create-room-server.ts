@@ -16,7 +16,7 @@ import { createDownloadRoute } from './storage/download-route.js';
 import { DownloadTokens } from './storage/download-token.js';
 import { FilesystemStorageBackend } from './storage/filesystem-storage.js';
 import { MemoryStorageBackend } from './storage/memory-storage.js';
-import { wsServerSocket } from './ws-socket.js';
+import { AdaptableWebSocket, wsServerSocket } from './ws-socket.js';
 
 export interface CreateRoomServerOptions {
   /** 0 picks any free port. */
@@ -95,6 +95,8 @@ export async function createRoomServer(options: CreateRoomServerOptions): Promis
     maxPayload: core.limits.maxFrameBytes,
     // wsServerSocket writes pre-framed messages to the TCP socket, which compression would break.
     perMessageDeflate: false,
+    // Sockets with a slot for their adapter (see wsServerSocket).
+    WebSocket: AdaptableWebSocket,
     // Open sockets are tracked by wsServerSocket (`open`), for the cut at close().
     clientTracking: false,
     // The token subprotocol must be echoed or browsers drop the connection.

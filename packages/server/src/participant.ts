@@ -10,7 +10,8 @@ export class Participant {
   readonly connection: Connection;
   /** The room the participant joins (or joined). */
   readonly room: Room;
-  attributes: Record<string, unknown>;
+  /** Null until the participant sets attributes: most keep the default, made when read. */
+  #attributes: Record<string, unknown> | null = null;
   messagingEnabled = false;
   #streams: Map<string, ToolCallStream> | null = null;
 
@@ -19,7 +20,15 @@ export class Participant {
     this.claims = claims;
     this.connection = connection;
     this.room = room;
-    this.attributes = { name: claims.name };
+  }
+
+  /** The participant's attributes; `{ name }` from the token until it sets its own. */
+  get attributes(): Record<string, unknown> {
+    return this.#attributes ?? { name: this.claims.name };
+  }
+
+  set attributes(value: Record<string, unknown>) {
+    this.#attributes = value;
   }
 
   /** Open streaming tool calls by `tool_call_id`; made on first use (most participants never stream). */

@@ -1,6 +1,3 @@
-// Shared: a bound `performance.now` per limiter would be one more object per connection.
-const monotonicNow = (): number => performance.now();
-
 /**
  * A token bucket: `ratePerSecond` refill, `burst` capacity. `take()` answers whether a message
  * may pass; `overdrawn` tells when a peer keeps sending far beyond its budget.
@@ -12,16 +9,19 @@ export class RateLimiter {
   #refilledAt: number;
   #refused = 0;
 
-  constructor(ratePerSecond: number, burst: number, private readonly now: () => number = monotonicNow) {
+  /**
+   * `now` and `take`'s are milliseconds on a monotonic clock (`performance.now()` by default; tests
+   * pass their own). The clock is an argument rather than a field: one limiter per idle connection.
+   */
+  constructor(ratePerSecond: number, burst: number, now: number = performance.now()) {
     this.#rate = ratePerSecond;
     this.#burst = burst;
     this.#tokens = burst;
-    this.#refilledAt = now();
+    this.#refilledAt = now;
   }
 
   /** Takes `cost` tokens (a fraction for cheap messages); false when the budget is spent. */
-  take(cost = 1): boolean {
-    const now = this.now();
+  take(cost = 1, now: number = performance.now()): boolean {
     this.#tokens = Math.min(this.#burst, this.#tokens + ((now - this.#refilledAt) / 1000) * this.#rate);
     this.#refilledAt = now;
     if (this.#tokens >= cost) {

@@ -1,5 +1,5 @@
 import type { Duplex } from 'node:stream';
-import type { WebSocket } from 'ws';
+import { WebSocket } from 'ws';
 import type { ServerSocket, SocketHandler } from './server-socket.js';
 import { encodeWebSocketMessages } from './websocket-frames.js';
 
@@ -22,17 +22,29 @@ export function wsServerSocket(ws: WebSocket, raw?: Duplex, open?: Set<WebSocket
   return new WsServerSocket(ws, raw, open);
 }
 
-/** The adapter of each socket; the listeners below are shared by all sockets (`this` is the socket). */
-const adapters = new WeakMap<WebSocket, WsServerSocket>();
+/** Where a socket keeps its adapter: the listeners below are shared by all sockets (`this` is the socket). */
+const kAdapter = Symbol('convene.adapter');
 
-function onWsMessage(this: WebSocket, data: Buffer | ArrayBuffer | Buffer[]): void {
-  // Text frames are tolerated as UTF-8 bytes, as MeshAgent's client tolerates them.
-  const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
-  adapters.get(this)?.handler?.socketFrame(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+type AdaptedSocket = WebSocket & { [kAdapter]?: WsServerSocket };
+
+/**
+ * The `WebSocket` class for a `WebSocketServer` whose sockets are adapted here (its `WebSocket`
+ * option): the adapter's slot is part of the object from the start. On a plain `ws` socket the
+ * slot is added when the adapter is made, which works the same and costs a little more memory; a
+ * WeakMap from socket to adapter cost about 65 bytes per idle connection.
+ */
+export class AdaptableWebSocket extends WebSocket {
+  [kAdapter]: WsServerSocket | undefined = undefined;
 }
 
-function onWsClose(this: WebSocket): void {
-  const adapter = adapters.get(this);
+function onWsMessage(this: AdaptedSocket, data: Buffer | ArrayBuffer | Buffer[]): void {
+  // Text frames are tolerated as UTF-8 bytes, as MeshAgent's client tolerates them.
+  const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+  this[kAdapter]?.handler?.socketFrame(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+}
+
+function onWsClose(this: AdaptedSocket): void {
+  const adapter = this[kAdapter];
   adapter?.open?.delete(this);
   adapter?.handler?.socketClosed();
 }
@@ -66,7 +78,7 @@ class WsServerSocket implements ServerSocket {
     this.#ws = ws;
     this.#raw = raw;
     this.open = open;
-    adapters.set(ws, this);
+    (ws as AdaptedSocket)[kAdapter] = this;
     // Registered now, not in listen(): a close before listen() must still leave `open`.
     ws.on('close', onWsClose);
   }

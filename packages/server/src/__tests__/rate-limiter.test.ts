@@ -4,7 +4,8 @@ import { RateLimiter } from '../rate-limiter.js';
 /** A limiter on a clock the test moves by hand. */
 function limiter(rate: number, burst: number) {
   let now = 0;
-  const limits = new RateLimiter(rate, burst, () => now);
+  const limiter = new RateLimiter(rate, burst, now);
+  const limits = { take: (cost?: number) => limiter.take(cost, now), get overdrawn() { return limiter.overdrawn; } };
   return { limits, advance: (ms: number) => void (now += ms) };
 }
 
