@@ -21,9 +21,9 @@ export async function idleMemory(target, { connections, rooms, procs = 2, heapDi
     };
     // Memory per connection is the slope between half and all of the connections: what one more
     // idle connection costs. The connections join twice. On the first pass the JIT is still
-    // compiling the join path (machine code and its metadata, about 450 B per connection of
-    // Convene's first-pass slope in heap snapshots), which is a fixed cost that a slope over 500
-    // joins does not separate from per-connection memory. The second pass, after every first-pass
+    // compiling the join path: in heap snapshots of Convene's first pass, machine code and its
+    // metadata made about 490 B of the 4,006 B per connection. That is a fixed cost, which a slope
+    // over 500 joins does not separate from per-connection memory. The second pass, after every first-pass
     // connection left, measures the steady state. Both are reported. (Between passes, with no
     // connection open, both servers' heaps return to their level before the first pass: checked
     // over three passes on 2026-11-22, so the second pass does not hide a leak.)
