@@ -31,21 +31,34 @@ export interface DocumentFile {
  * write costs what changed rather than the whole document.
  */
 export function encodeDocumentFile(schema: Record<string, unknown> | null, updates: readonly Uint8Array[]): Uint8Array {
-  const header = new TextEncoder().encode(JSON.stringify({ format: FORMAT, version: VERSION, schema }));
   let total = 0;
-  for (const update of updates) total += RECORD_PREFIX_BYTES + update.length;
+  for (const update of updates) total += recordBytes(update);
+  const records = new Uint8Array(total);
+  let offset = 0;
+  for (const update of updates) offset = writeRecord(records, offset, update);
+  return encodeDocumentFileFromRecords(schema, records);
+}
+
+/** The file's bytes from records already encoded (by {@link writeRecord}), back to back. */
+export function encodeDocumentFileFromRecords(schema: Record<string, unknown> | null, records: Uint8Array): Uint8Array {
+  const header = new TextEncoder().encode(JSON.stringify({ format: FORMAT, version: VERSION, schema }));
   // The packing of PROTOCOL.md §3, written in place: u64be header length, header, records.
-  const out = new Uint8Array(8 + header.length + total);
-  const view = new DataView(out.buffer);
-  view.setUint32(4, header.length);
+  const out = new Uint8Array(8 + header.length + records.length);
+  new DataView(out.buffer).setUint32(4, header.length);
   out.set(header, 8);
-  let offset = 8 + header.length;
-  for (const update of updates) {
-    view.setUint32(offset, update.length);
-    out.set(update, offset + RECORD_PREFIX_BYTES);
-    offset += RECORD_PREFIX_BYTES + update.length;
-  }
+  out.set(records, 8 + header.length);
   return out;
+}
+
+/** Writes `update` as one record (u32be length, then the update) at `offset`; returns the offset after it. */
+export function writeRecord(target: Uint8Array, offset: number, update: Uint8Array): number {
+  const length = update.length;
+  target[offset] = length >>> 24;
+  target[offset + 1] = (length >>> 16) & 0xff;
+  target[offset + 2] = (length >>> 8) & 0xff;
+  target[offset + 3] = length & 0xff;
+  target.set(update, offset + RECORD_PREFIX_BYTES);
+  return offset + RECORD_PREFIX_BYTES + length;
 }
 
 /** The bytes `update` takes in a document file: its record's length prefix and itself. */
