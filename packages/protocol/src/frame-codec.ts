@@ -23,9 +23,9 @@ const MAX_TYPE_BYTES = 256;
 const encoder = new TextEncoder();
 const strictDecoder = new TextDecoder('utf-8', { fatal: true });
 
-function writeId(frame: Uint8Array, id: number): void {
-  writeU32(frame, 0, Math.floor(id / TWO_32));
-  writeU32(frame, 4, id >>> 0);
+function writeId(frame: Uint8Array, offset: number, id: number): void {
+  writeU32(frame, offset, Math.floor(id / TWO_32));
+  writeU32(frame, offset + 4, id >>> 0);
 }
 
 /**
@@ -46,12 +46,49 @@ function typeBytesOf(type: string): Uint8Array {
 
 /** Encodes the header frame for a message with `packets` data frames. */
 export function encodeHeaderFrame(id: number, type: string, packets: number): Uint8Array {
-  const typeBytes = typeBytesOf(type);
-  const frame = allocBytes(HEADER_BYTES + typeBytes.length);
-  writeId(frame, id);
-  writeU32(frame, 12, packets); // bytes 8–11, packet 0, are zero already
-  frame.set(typeBytes, HEADER_BYTES);
+  const frame = allocBytes(headerFrameBytes(type));
+  writeHeaderFrame(frame, 0, id, type, packets);
   return frame;
+}
+
+/** The length of a message's header frame: 16 bytes and the UTF-8 of its type. */
+export function headerFrameBytes(type: string): number {
+  return HEADER_BYTES + typeBytesOf(type).length;
+}
+
+/**
+ * Writes a header frame at `offset` of `target` (which has {@link headerFrameBytes} free there) and
+ * returns the offset after it. With {@link writePackedDataFrame}, a transport lays a message out
+ * in its own buffer, between its own frame headers, instead of copying frames made here.
+ */
+export function writeHeaderFrame(target: Uint8Array, offset: number, id: number, type: string, packets: number): number {
+  const typeBytes = typeBytesOf(type);
+  writeId(target, offset, id);
+  writeU32(target, offset + 8, 0);
+  writeU32(target, offset + 12, packets);
+  target.set(typeBytes, offset + HEADER_BYTES);
+  return offset + HEADER_BYTES + typeBytes.length;
+}
+
+/**
+ * The length of the one data frame carrying the packing of `headerJson` and `payload`, or -1 when
+ * it does not fit one packet (the message then needs {@link encodeMessage}).
+ */
+export function packedDataFrameBytes(headerJson: Uint8Array, payload: Uint8Array): number {
+  const length = 8 + headerJson.length + payload.length;
+  return length > DEFAULT_PACKET_BYTES ? -1 : DATA_PREFIX_BYTES + length;
+}
+
+/** Writes data frame 1 of message `id`, holding the packing of `headerJson` and `payload`; returns the offset after it. */
+export function writePackedDataFrame(target: Uint8Array, offset: number, id: number, headerJson: Uint8Array, payload: Uint8Array): number {
+  writeId(target, offset, id);
+  writeU32(target, offset + 8, 1);
+  // The packing's u64 length: the high half is 0.
+  writeU32(target, offset + DATA_PREFIX_BYTES, 0);
+  writeU32(target, offset + DATA_PREFIX_BYTES + 4, headerJson.length);
+  target.set(headerJson, offset + DATA_PREFIX_BYTES + 8);
+  target.set(payload, offset + DATA_PREFIX_BYTES + 8 + headerJson.length);
+  return offset + DATA_PREFIX_BYTES + 8 + headerJson.length + payload.length;
 }
 
 /**
@@ -71,7 +108,7 @@ export function encodeMessage(
     const start = (k - 1) * packetBytes;
     const slice = data.subarray(start, Math.min(start + packetBytes, data.length));
     const frame = allocBytes(DATA_PREFIX_BYTES + slice.length);
-    writeId(frame, message.id);
+    writeId(frame, 0, message.id);
     writeU32(frame, 8, k);
     frame.set(slice, DATA_PREFIX_BYTES);
     frames.push(frame);
@@ -85,15 +122,11 @@ export function encodeMessage(
  * intermediate copy was one allocation and one copy per delivery.
  */
 export function encodePackedMessage(id: number, type: string, headerJson: Uint8Array, payload: Uint8Array): Uint8Array[] {
-  const length = 8 + headerJson.length + payload.length;
-  if (length > DEFAULT_PACKET_BYTES) return encodeMessage({ id, type, data: packEncodedHeader(headerJson, payload) });
+  const dataBytes = packedDataFrameBytes(headerJson, payload);
+  if (dataBytes < 0) return encodeMessage({ id, type, data: packEncodedHeader(headerJson, payload) });
   checkId(id);
-  const frame = allocBytes(DATA_PREFIX_BYTES + length);
-  writeId(frame, id);
-  writeU32(frame, 8, 1);
-  writeU32(frame, DATA_PREFIX_BYTES + 4, headerJson.length); // the packing's u64 length; its high half stays 0
-  frame.set(headerJson, DATA_PREFIX_BYTES + 8);
-  frame.set(payload, DATA_PREFIX_BYTES + 8 + headerJson.length);
+  const frame = allocBytes(dataBytes);
+  writePackedDataFrame(frame, 0, id, headerJson, payload);
   return [encodeHeaderFrame(id, type, 1), frame];
 }
 

@@ -1,4 +1,13 @@
-export { encodeMessage, encodeHeaderFrame, encodePackedMessage, FrameDecoder } from './frame-codec.js';
+export {
+  encodeMessage,
+  encodeHeaderFrame,
+  encodePackedMessage,
+  headerFrameBytes,
+  writeHeaderFrame,
+  packedDataFrameBytes,
+  writePackedDataFrame,
+  FrameDecoder,
+} from './frame-codec.js';
 export type { WireMessage, FrameDecoderOptions } from './frame-codec.js';
 export { pack, packEncodedHeader, unpack, unpackObject, isPlainObject } from './packing.js';
 export type { Packed } from './packing.js';

@@ -19,8 +19,15 @@ import type { Logger } from './logger.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { ServerSocket, SocketHandler } from './server-socket.js';
 
-/** The most common answer (every acknowledged chunk and message), packed once. */
-const PACKED_EMPTY = packContent(EMPTY_CONTENT);
+/** The JSON header of the most common answer (every acknowledged chunk and message), encoded once. */
+const EMPTY_HEADER_JSON = unpackedHeaderJson(packContent(EMPTY_CONTENT));
+const NO_BYTES = new Uint8Array(0);
+
+/** The header JSON bytes of packed data (PROTOCOL.md §3), as `packContent` wrote them. */
+function unpackedHeaderJson(packed: Uint8Array): Uint8Array {
+  const length = new DataView(packed.buffer, packed.byteOffset, packed.byteLength).getUint32(4);
+  return packed.slice(8, 8 + length);
+}
 
 /** Rate cost of a streaming request chunk relative to any other message. */
 const STREAM_CHUNK_COST = 1 / 16;
@@ -99,24 +106,36 @@ export class Connection implements SocketHandler {
 
   /** Sends one message whose data is the packing of an encoded JSON header and `payload`, with a fresh server id. */
   sendPacked(type: string, headerJson: Uint8Array, payload: Uint8Array): void {
-    this.sendFrames(encodePackedMessage(this.#nextId++, type, headerJson, payload));
+    this.#sendPacked(this.#nextId++, type, headerJson, payload);
   }
 
   /** Answers a request: `__response__` reuses the request's id. */
   respond(requestId: number, content: Content): void {
-    const data = content === EMPTY_CONTENT ? PACKED_EMPTY : packContent(content);
-    this.sendFrames(encodeMessage({ id: requestId, type: MessageType.Response, data }));
+    // The most common answer (every acknowledged chunk) takes the same path as a document edit.
+    if (content === EMPTY_CONTENT) return this.#sendPacked(requestId, MessageType.Response, EMPTY_HEADER_JSON, NO_BYTES);
+    this.sendFrames(encodeMessage({ id: requestId, type: MessageType.Response, data: packContent(content) }));
   }
 
   /** Writes already-encoded frames, so a fan-out encodes once for all recipients. */
   sendFrames(frames: readonly Uint8Array[]): void {
-    if (this.#closed) return;
+    if (this.#mayWrite()) this.#socket.send(frames);
+  }
+
+  #sendPacked(id: number, type: string, headerJson: Uint8Array, payload: Uint8Array): void {
+    if (!this.#mayWrite()) return;
+    // A socket that lays the message out itself saves making the frames (a document edit's every delivery).
+    if (this.#socket.sendPacked) this.#socket.sendPacked(id, type, headerJson, payload);
+    else this.#socket.send(encodePackedMessage(id, type, headerJson, payload));
+  }
+
+  #mayWrite(): boolean {
+    if (this.#closed) return false;
     if (this.#socket.bufferedAmount > this.#limits.maxBufferedBytes) {
       // A peer that stops reading would otherwise grow our memory without bound.
       this.close(CloseCode.TryAgainLater, 'rate_limited', 'too much unread data; reconnect');
-      return;
+      return false;
     }
-    this.#socket.send(frames);
+    return true;
   }
 
   close(code: number, reason: ErrorCode, message: string): void {

@@ -8,6 +8,12 @@ export interface ServerSocket {
    * fan-out passes the same array to every recipient, so an adapter may encode it once per array.
    */
   send(frames: readonly Uint8Array[]): void;
+  /**
+   * Optional: sends the one-packet message `id`/`type` whose data is the packing of `headerJson`
+   * and `payload` (PROTOCOL.md §3) as `send(encodePackedMessage(...))` would, laid out straight
+   * into the adapter's own buffer. Messages longer than one packet still go through `send`.
+   */
+  sendPacked?(id: number, type: string, headerJson: Uint8Array, payload: Uint8Array): void;
   close(code: number, reason: string): void;
   /** Bytes accepted by `send` but not yet written to the network. */
   readonly bufferedAmount: number;

@@ -1,7 +1,8 @@
 import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import type { ServerSocket, SocketHandler } from './server-socket.js';
-import { encodeWebSocketMessages } from './websocket-frames.js';
+import { encodePackedMessage } from '@convene/protocol';
+import { encodeWebSocketMessages, encodeWebSocketPackedMessage } from './websocket-frames.js';
 
 /**
  * Adapts a `ws` socket to the core's {@link ServerSocket}.
@@ -67,6 +68,19 @@ function uncorkAll(): void {
   corked.length = 0;
 }
 
+/** Writes to a TCP socket corked until the end of the tick, so a burst leaves in one `writev`. */
+function writeCorked(raw: Duplex, bytes: Buffer): void {
+  if (!flushScheduled) {
+    flushScheduled = true;
+    process.nextTick(uncorkAll);
+  }
+  if (!raw.writableCorked) {
+    raw.cork();
+    corked.push(raw);
+  }
+  raw.write(bytes);
+}
+
 // A class rather than an object of closures: one of these exists per idle connection.
 class WsServerSocket implements ServerSocket {
   readonly #ws: WebSocket;
@@ -92,21 +106,21 @@ class WsServerSocket implements ServerSocket {
       for (const frame of frames) this.#ws.send(frame, { binary: true });
       return;
     }
-    if (!flushScheduled) {
-      flushScheduled = true;
-      process.nextTick(uncorkAll);
-    }
     let bytes = frames === lastFrames ? lastBytes! : null;
     if (bytes === null) {
       bytes = encodeWebSocketMessages(frames);
       lastFrames = frames;
       lastBytes = bytes;
     }
-    if (!raw.writableCorked) {
-      raw.cork();
-      corked.push(raw);
-    }
-    raw.write(bytes);
+    writeCorked(raw, bytes);
+  }
+
+  sendPacked(id: number, type: string, headerJson: Uint8Array, payload: Uint8Array): void {
+    if (this.#ws.readyState !== 1) return;
+    const raw = this.#raw;
+    const bytes = raw ? encodeWebSocketPackedMessage(id, type, headerJson, payload) : null;
+    if (bytes === null) return this.send(encodePackedMessage(id, type, headerJson, payload));
+    writeCorked(raw!, bytes);
   }
 
   close(code: number, reason: string): void {

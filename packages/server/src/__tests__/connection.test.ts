@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CloseCode, DEFAULT_LIMITS, encodeMessage, pack, parseCloseReason } from '@convene/protocol';
+import { CloseCode, DEFAULT_LIMITS, EMPTY_CONTENT, MessageType, encodeMessage, encodePackedMessage, pack, packContent, parseCloseReason } from '@convene/protocol';
 import { Connection } from '../connection.js';
 import { silentLogger } from '../logger.js';
 import type { ServerSocket } from '../server-socket.js';
@@ -40,5 +40,36 @@ describe('Connection', () => {
     connection.setHandler((_context, message) => seen.push(message.type), undefined);
     deliver(encodeMessage({ id: 3, type: 'c', data: pack({}) }));
     expect(seen).toEqual(['a', 'b', 'c']);
+  });
+
+  it.each([false, true])('acknowledges with the same bytes whether the socket lays out packed messages itself or not (sendPacked: %s)', (fused) => {
+    const sent: Uint8Array[][] = [];
+    const socket: ServerSocket = {
+      send: (frames) => void sent.push([...frames]),
+      close: () => {},
+      bufferedAmount: 0,
+      listen: () => {},
+      ...(fused ? { sendPacked: (id: number, type: string, json: Uint8Array, payload: Uint8Array) => void sent.push(encodePackedMessage(id, type, json, payload)) } : {}),
+    };
+    const connection = new Connection(socket, DEFAULT_LIMITS, silentLogger);
+    connection.respond(41, EMPTY_CONTENT);
+    expect(sent).toEqual([encodeMessage({ id: 41, type: MessageType.Response, data: packContent(EMPTY_CONTENT) })]);
+  });
+
+  it('sends nothing, packed or not, once the peer has too much unread data, and closes instead', () => {
+    const packed: number[] = [];
+    const closes: number[] = [];
+    const socket: ServerSocket = {
+      send: () => packed.push(-1),
+      sendPacked: (id) => void packed.push(id),
+      close: (code) => void closes.push(code),
+      bufferedAmount: DEFAULT_LIMITS.maxBufferedBytes + 1,
+      listen: () => {},
+    };
+    const connection = new Connection(socket, DEFAULT_LIMITS, silentLogger);
+    connection.sendPacked('x', new Uint8Array([123, 125]), new Uint8Array(0));
+    connection.respond(1, EMPTY_CONTENT);
+    expect(packed).toEqual([]);
+    expect(closes).toEqual([CloseCode.TryAgainLater]);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as ws from 'ws';
-import { encodeWebSocketMessages } from '../websocket-frames.js';
+import { encodePackedMessage, unpack, FrameDecoder, DEFAULT_PACKET_BYTES } from '@convene/protocol';
+import { encodeWebSocketMessages, encodeWebSocketPackedMessage } from '../websocket-frames.js';
 
 // `ws` exports its framing classes at run time; @types/ws does not declare them.
 interface WsReceiver {
@@ -41,5 +42,37 @@ describe('encodeWebSocketMessages', () => {
     await new Promise<void>((resolve, reject) => receiver.end(encodeWebSocketMessages(frames), (error) => (error ? reject(error) : resolve())));
     expect(received.map((b) => b.length)).toEqual(sizes);
     expect(received.every((b, i) => b.every((byte) => byte === sizes[i]! % 256))).toBe(true);
+  });
+});
+
+describe('encodeWebSocketPackedMessage', () => {
+  const json = new TextEncoder().encode('{"tool_call_id":"c1","chunk":{"type":"binary"}}');
+  // Data frames in each of the three length encodings (the largest one packet holds needs 64 bits).
+  const payloadSizes = [0, 40, 90, 200, 60_000, DEFAULT_PACKET_BYTES - 8 - json.length];
+
+  it.each(payloadSizes)('gives the bytes of the protocol frames framed one by one (%i-byte payload)', (size) => {
+    const payload = new Uint8Array(size).map((_, i) => (i * 7) % 256);
+    const id = 2 ** 40 + 3; // both halves of the u64 id in use
+    const fused = encodeWebSocketPackedMessage(id, 'tool_call_response_chunk', json, payload);
+    expect(fused).not.toBeNull();
+    expect(fused!.equals(encodeWebSocketMessages(encodePackedMessage(id, 'tool_call_response_chunk', json, payload)))).toBe(true);
+  });
+
+  it('decodes, through a WebSocket receiver and the frame decoder, to the message that was packed', async () => {
+    const payload = new Uint8Array(300).fill(5);
+    const receiver = new Receiver({ isServer: false });
+    const decoder = new FrameDecoder();
+    const messages: ReturnType<FrameDecoder['push']>[] = [];
+    receiver.on('message', (data) => messages.push(decoder.push(new Uint8Array(data))));
+    await new Promise<void>((resolve, reject) => receiver.end(encodeWebSocketPackedMessage(9, 'response', json, payload)!, (error) => (error ? reject(error) : resolve())));
+    const message = messages.find((m) => m !== null)!;
+    expect(message).toMatchObject({ id: 9, type: 'response' });
+    const { header, payload: tail } = unpack(message.data);
+    expect(header).toEqual({ tool_call_id: 'c1', chunk: { type: 'binary' } });
+    expect(tail).toEqual(payload);
+  });
+
+  it('declines a message that needs more than one packet', () => {
+    expect(encodeWebSocketPackedMessage(1, 'response', json, new Uint8Array(DEFAULT_PACKET_BYTES))).toBeNull();
   });
 });
