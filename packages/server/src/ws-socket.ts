@@ -1,7 +1,7 @@
 import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
-import type { ServerSocket, SocketHandler } from './server-socket.js';
 import { encodePackedMessage } from '@convene/protocol';
+import type { ServerSocket, SocketHandler } from './server-socket.js';
 import { encodeWebSocketMessages, encodeWebSocketPackedMessage } from './websocket-frames.js';
 
 /**
@@ -29,10 +29,11 @@ const kAdapter = Symbol('convene.adapter');
 type AdaptedSocket = WebSocket & { [kAdapter]?: WsServerSocket };
 
 /**
- * The `WebSocket` class for a `WebSocketServer` whose sockets are adapted here (its `WebSocket`
- * option): the adapter's slot is part of the object from the start. On a plain `ws` socket the
- * slot is added when the adapter is made, which works the same and costs a little more memory; a
- * WeakMap from socket to adapter cost about 65 bytes per idle connection.
+ * The `WebSocket` class of `createRoomServer`'s `WebSocketServer` (its `WebSocket` option): the
+ * adapter's slot is part of the object from the start. On a plain `ws` socket (an app embedding
+ * RoomServer with its own server) the slot is added when the adapter is made, which works the same
+ * and costs a little more memory. A WeakMap from socket to adapter cost about 65 bytes per idle
+ * connection.
  */
 export class AdaptableWebSocket extends WebSocket {
   [kAdapter]: WsServerSocket | undefined = undefined;

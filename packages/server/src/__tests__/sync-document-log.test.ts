@@ -41,4 +41,49 @@ describe('DocumentLog', () => {
     log.append(bytes(4, 2));
     expect(before).toEqual(copy);
   });
+
+  it('writes whole first, then only the records since the last write that landed', () => {
+    const log = new DocumentLog([bytes(3, 1)]);
+    const first = log.nextWrite(schema, true);
+    expect(first.append).toBe(false);
+    log.append(bytes(2, 2)); // arrives while the first write is in flight
+    log.written(first);
+    const second = log.nextWrite(schema, true);
+    expect(second.append).toBe(true);
+    expect(decodeDocumentFile(concat(first.data, second.data)).updates).toEqual([bytes(3, 1), bytes(2, 2)]);
+    log.written(second);
+    expect(log.nextWrite(schema, true).data).toHaveLength(0);
+  });
+
+  it('writes whole again after a failed write, a compaction, a new schema, or on storage that cannot append', () => {
+    const landed = () => {
+      const log = new DocumentLog([bytes(3, 1)]);
+      log.written(log.nextWrite(schema, true));
+      log.append(bytes(2, 2));
+      return log;
+    };
+    const failed = landed();
+    failed.writeFailed();
+    expect(failed.nextWrite(schema, true).append).toBe(false);
+    const compacted = landed();
+    compacted.compact(bytes(4, 4));
+    expect(compacted.nextWrite(schema, true).append).toBe(false);
+    expect(landed().nextWrite({ ...schema }, true).append).toBe(false);
+    expect(landed().nextWrite(schema, false).append).toBe(false);
+    expect(landed().nextWrite(schema, true).append).toBe(true);
+  });
+
+  it('a whole file can stop at an earlier record', () => {
+    const log = new DocumentLog([bytes(3, 1)]);
+    const end = log.nextWrite(null, false).end;
+    log.append(bytes(2, 2));
+    expect(decodeDocumentFile(log.file(null, end)).updates).toEqual([bytes(3, 1)]);
+  });
 });
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}

@@ -11,6 +11,8 @@ import type { RoomStorage, StorageBackend, StorageEntry, StorageWriter } from '.
 
 /** Reads never follow a symlink in the last segment (parents are checked by FsRoomRoot). */
 const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW;
+/** Appends likewise, and never wait on a FIFO without a reader (ENXIO instead). */
+const APPEND_FLAGS = constants.O_WRONLY | constants.O_APPEND | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 /**
  * Attempts at an operation a concurrent change of the tree can make fail: a delete pruning a
  * parent folder between our mkdir and rename, a write landing in a folder being removed.
@@ -149,6 +151,24 @@ class FilesystemRoomStorage implements RoomStorage {
       throw error;
     }
     return writer.commit();
+  }
+
+  async appendFile(path: string, data: Uint8Array): Promise<void> {
+    if (path === '') throw notFound(path);
+    let handle: FileHandle;
+    try {
+      handle = await open(await this.#root.resolve(path), APPEND_FLAGS);
+    } catch (error) {
+      if (['ENOENT', 'ENOTDIR', 'ELOOP', 'EISDIR', 'ENXIO'].some((code) => isCode(error, code))) throw notFound(path);
+      throw error;
+    }
+    try {
+      if (!(await handle.stat()).isFile()) throw notFound(path);
+      await handle.appendFile(data);
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
   }
 
   /** Opens a regular file for reading; null when missing, a folder, or a symlink. */

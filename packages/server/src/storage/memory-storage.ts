@@ -118,6 +118,17 @@ class MemoryRoomStorage implements RoomStorage {
     return this.#put(path, data.slice());
   }
 
+  async appendFile(path: string, data: Uint8Array): Promise<void> {
+    const file = this.#files.get(path);
+    if (!file) throw notFound(path);
+    // A new array: one handed out by readFile stays as it was.
+    const joined = new Uint8Array(file.data.length + data.length);
+    joined.set(file.data);
+    joined.set(data, file.data.length);
+    file.data = joined;
+    file.updatedAt = new Date();
+  }
+
   #put(path: string, data: Uint8Array): StorageEntry {
     const now = new Date();
     const file = { data, createdAt: this.#files.get(path)?.createdAt ?? now, updatedAt: now };

@@ -45,6 +45,12 @@ export interface RoomStorage {
   /** Small whole-file helpers (documents, schemas): null when missing; writes are atomic. */
   readFile(path: string): Promise<Uint8Array | null>;
   writeFile(path: string, data: Uint8Array): Promise<StorageEntry>;
+  /**
+   * Optional: appends `data` to an existing file and resolves once it is durable. Not atomic: a
+   * crash may leave part of `data` appended, so it suits formats whose reader detects a torn tail
+   * (the document log). A missing file or a folder → `not_found`; callers then write the file whole.
+   */
+  appendFile?(path: string, data: Uint8Array): Promise<void>;
 }
 
 /** Gives each room its own isolated storage. */

@@ -16,10 +16,26 @@ const HEADROOM_BYTES = 4 * 1024;
  * stays within about twice the document's size and a compaction's cost is spread over the updates
  * that caused it.
  */
+/** One write of the document's file: the whole file, or the records added since the last write landed. */
+export interface DocumentWrite {
+  append: boolean;
+  data: Uint8Array;
+  /** The records the file holds once this write landed, in bytes. */
+  end: number;
+  schema: Record<string, unknown> | null;
+}
+
 export class DocumentLog {
   /** The records, back to back, in `[0, #length)`; grows by doubling. */
   #records: Uint8Array;
   #length = 0;
+  /**
+   * Record bytes the stored file holds, when it is known to be this log's file up to there with
+   * `#storedSchema` in its header; -1 when the next write must be whole (after a compaction, a
+   * failed write, or before the first write of this process).
+   */
+  #stored = -1;
+  #storedSchema: Record<string, unknown> | null = null;
   #stateBytes: number;
   #updateBytes = 0;
   #mustCompact: boolean;
@@ -55,13 +71,39 @@ export class DocumentLog {
   compact(state: Uint8Array): void {
     this.#records = new Uint8Array(recordBytes(state) + HEADROOM_BYTES);
     this.#length = writeRecord(this.#records, 0, state);
+    this.#stored = -1;
     this.#stateBytes = this.#length;
     this.#updateBytes = 0;
     this.#mustCompact = false;
   }
 
-  /** The file's bytes now. */
-  file(schema: Record<string, unknown> | null): Uint8Array {
-    return encodeDocumentFileFromRecords(schema, this.#records.subarray(0, this.#length));
+  /** The file's bytes now, or with the records up to `end` only. */
+  file(schema: Record<string, unknown> | null, end = this.#length): Uint8Array {
+    return encodeDocumentFileFromRecords(schema, this.#records.subarray(0, end));
+  }
+
+  /**
+   * What to write now. With `canAppend` (the storage appends), and the stored file known to be
+   * this log's with the same schema, only the records since the last write: a write then costs
+   * what changed, not the whole file again (and its fsync). Otherwise the whole file.
+   */
+  nextWrite(schema: Record<string, unknown> | null, canAppend: boolean): DocumentWrite {
+    const end = this.#length;
+    if (canAppend && this.#stored >= 0 && schema === this.#storedSchema) {
+      // Records are never changed once written (growth and compaction make new buffers), so a view will do.
+      return { append: true, data: this.#records.subarray(this.#stored, end), end, schema };
+    }
+    return { append: false, data: this.file(schema), end, schema };
+  }
+
+  /** `write` landed in storage. */
+  written(write: DocumentWrite): void {
+    this.#stored = write.end;
+    this.#storedSchema = write.schema;
+  }
+
+  /** A write failed: what storage holds is unknown (an append may have landed in part), so the next one is whole. */
+  writeFailed(): void {
+    this.#stored = -1;
   }
 }

@@ -1,9 +1,9 @@
 import * as Y from 'yjs';
-import { encodeBase64Bytes } from '@convene/protocol';
+import { RoomError, encodeBase64Bytes } from '@convene/protocol';
 import type { Logger } from '../../logger.js';
 import type { RoomStorage } from '../../storage/storage-backend.js';
 import { documentFilePath } from './document-file.js';
-import { DocumentLog } from './document-log.js';
+import { DocumentLog, type DocumentWrite } from './document-log.js';
 import type { DocumentSchema } from './document-schema.js';
 
 /**
@@ -232,14 +232,30 @@ export class SyncDocument {
     if (!this.#dirty) return;
     this.#dirty = false;
     if (this.#log.needsCompaction) this.#log.compact(Y.encodeStateAsUpdate(this.doc));
-    const data = this.#log.file(this.schema?.json ?? null);
+    const path = documentFilePath(this.path);
+    const schema = this.schema?.json ?? null;
+    const write = this.#log.nextWrite(schema, this.#storage.appendFile !== undefined);
     try {
-      await this.#storage.writeFile(documentFilePath(this.path), data);
+      if (!write.append) await this.#storage.writeFile(path, write.data);
+      else if (write.data.length > 0) await this.#append(path, write, schema);
+      this.#log.written(write);
     } catch (error) {
+      this.#log.writeFailed();
       this.#logger.error('writing a document to storage failed', { path: this.path, error: String(error) });
       // Still dirty: the next window tries again.
       this.markDirty();
       throw error;
+    }
+  }
+
+  /** Appends the new records; a file that went away meanwhile is written whole instead. */
+  async #append(path: string, write: DocumentWrite, schema: Record<string, unknown> | null): Promise<void> {
+    try {
+      await this.#storage.appendFile!(path, write.data);
+    } catch (error) {
+      if (!(error instanceof RoomError && error.code === 'not_found')) throw error;
+      // Up to the same record as the append: what arrived since goes with the next write.
+      await this.#storage.writeFile(path, this.#log.file(schema, write.end));
     }
   }
 }
