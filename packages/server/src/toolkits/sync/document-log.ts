@@ -5,6 +5,15 @@ const MIN_LOG_BYTES = 64 * 1024;
 /** Room for the first updates after a compaction, before the record buffer grows. */
 const HEADROOM_BYTES = 4 * 1024;
 
+/** One write of the document's file: the whole file, or the records added since the last write landed. */
+export interface DocumentWrite {
+  append: boolean;
+  data: Uint8Array;
+  /** The records the file holds once this write landed, in bytes. */
+  end: number;
+  schema: Record<string, unknown> | null;
+}
+
 /**
  * What a document's file holds, kept in memory as the file's records, already encoded: the state
  * at the last compaction, then every update since, as it came. A write is then the header plus one
@@ -16,15 +25,6 @@ const HEADROOM_BYTES = 4 * 1024;
  * stays within about twice the document's size and a compaction's cost is spread over the updates
  * that caused it.
  */
-/** One write of the document's file: the whole file, or the records added since the last write landed. */
-export interface DocumentWrite {
-  append: boolean;
-  data: Uint8Array;
-  /** The records the file holds once this write landed, in bytes. */
-  end: number;
-  schema: Record<string, unknown> | null;
-}
-
 export class DocumentLog {
   /** The records, back to back, in `[0, #length)`; grows by doubling. */
   #records: Uint8Array;
