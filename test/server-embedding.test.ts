@@ -15,9 +15,10 @@ import { mintToken } from './support/tokens.js';
 let http: Server | undefined;
 let core: RoomServer | undefined;
 afterEach(async () => {
-  core?.shutdown();
-  await new Promise<void>((resolve) => (http ? http.close(() => resolve()) : resolve()));
+  await core?.shutdown();
+  const closing = new Promise<void>((resolve) => (http ? http.close(() => resolve()) : resolve()));
   http?.closeAllConnections();
+  await closing;
   http = undefined;
   core = undefined;
 });
