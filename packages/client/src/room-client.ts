@@ -87,7 +87,8 @@ export class RoomClient implements RoomHost {
   /** Resolves when the first connection reached the room; rejects with the terminal error. Never unhandled. */
   readonly ready: Promise<void>;
   readonly #events = new Emitter<RoomClientEvents>();
-  readonly #handlers = new Map<string, Set<(message: ServerMessage) => void>>();
+  /** Replaced, never changed, on (un)registering: a dispatch runs the list as it was when the message came, without copying it. */
+  readonly #handlers = new Map<string, readonly ((message: ServerMessage) => void)[]>();
   readonly #hooks = new Set<SessionHooks>();
   readonly #extensions: Partial<RoomExtensions> = {};
   /** The live session, for sub-clients built after it started (they are built on first use). */
@@ -262,10 +263,14 @@ export class RoomClient implements RoomHost {
   }
 
   registerHandler(type: string, handler: (message: ServerMessage) => void): () => void {
-    let set = this.#handlers.get(type);
-    if (set === undefined) this.#handlers.set(type, (set = new Set()));
-    set.add(handler);
-    return () => void set.delete(handler);
+    const current = this.#handlers.get(type) ?? [];
+    if (!current.includes(handler)) this.#handlers.set(type, [...current, handler]);
+    return () => {
+      const now = this.#handlers.get(type);
+      if (now === undefined || !now.includes(handler)) return;
+      if (now.length === 1) this.#handlers.delete(type);
+      else this.#handlers.set(type, now.filter((h) => h !== handler));
+    };
   }
 
   /** The session of the live connection, or null while not connected. */
@@ -312,8 +317,8 @@ export class RoomClient implements RoomHost {
       return;
     }
     const handlers = this.#handlers.get(message.type);
-    if (handlers === undefined || handlers.size === 0) return this.#events.emit('server_message', server);
-    for (const handler of [...handlers]) handler(server);
+    if (handlers === undefined) return this.#events.emit('server_message', server);
+    for (const handler of handlers) handler(server);
   }
 
   #call(run: () => void): void {

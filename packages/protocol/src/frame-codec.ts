@@ -2,6 +2,7 @@ import { allocBytes, readU32, writeU32 } from './bytes.js';
 import { MessageTooLargeError, ProtocolError } from './errors.js';
 import { packEncodedHeader } from './packing.js';
 import { DEFAULT_PACKET_BYTES } from './limits.js';
+import { typeBytesOf, typeNameOf } from './message-type-names.js';
 
 /**
  * The framing of PROTOCOL.md §2: one header frame (`id`, packet 0, N, type) followed by N data
@@ -20,28 +21,9 @@ const TWO_32 = 2 ** 32;
 const MAX_ID_HIGH = Math.floor(Number.MAX_SAFE_INTEGER / TWO_32);
 const MAX_TYPE_BYTES = 256;
 
-const encoder = new TextEncoder();
-const strictDecoder = new TextDecoder('utf-8', { fatal: true });
-
 function writeId(frame: Uint8Array, offset: number, id: number): void {
   writeU32(frame, offset, Math.floor(id / TWO_32));
   writeU32(frame, offset + 4, id >>> 0);
-}
-
-/**
- * UTF-8 of the message types sent so far: a handful of names are sent over and over (one header
- * per delivery). Bounded, since a type is any string a peer may choose.
- */
-const typeBytesCache = new Map<string, Uint8Array>();
-const TYPE_CACHE_SIZE = 64;
-
-function typeBytesOf(type: string): Uint8Array {
-  let bytes = typeBytesCache.get(type);
-  if (bytes === undefined) {
-    bytes = encoder.encode(type);
-    if (typeBytesCache.size < TYPE_CACHE_SIZE) typeBytesCache.set(type, bytes);
-  }
-  return bytes;
 }
 
 /** Encodes the header frame for a message with `packets` data frames. */
@@ -205,12 +187,7 @@ export class FrameDecoder {
     const typeBytes = frame.subarray(HEADER_BYTES);
     if (typeBytes.length === 0) throw new ProtocolError('message type is empty');
     if (typeBytes.length > MAX_TYPE_BYTES) throw new ProtocolError('message type is too long');
-    let type: string;
-    try {
-      type = strictDecoder.decode(typeBytes);
-    } catch (cause) {
-      throw new ProtocolError('message type is not valid UTF-8', { cause });
-    }
+    const type = typeNameOf(typeBytes);
     if (packets === 0) return { id, type, data: new Uint8Array(0) };
     const partial = (this.#partial = new PartialMessage(id, type, packets));
     // Every data packet carries at least one byte, so a count that could never fit the size

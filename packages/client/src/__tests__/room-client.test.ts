@@ -242,6 +242,33 @@ describe('RoomClient events and lifecycle', () => {
     expect(unknown).toEqual(['developer.log', 'storage.file.updated']);
   });
 
+  it('runs each handler of a type once per message, even when handlers come and go during a dispatch', async () => {
+    const { client, transport } = await connect();
+    const calls: string[] = [];
+    const unknown: string[] = [];
+    client.on('server_message', (message) => unknown.push(String((message.header as { n: number }).n)));
+    const b = (message: { header: unknown }) => calls.push(`b${(message.header as { n: number }).n}`);
+    let offB = (): void => {};
+    const late = (message: { header: unknown }) => calls.push(`late${(message.header as { n: number }).n}`);
+    const a = (message: { header: unknown }) => {
+      calls.push(`a${(message.header as { n: number }).n}`);
+      // Changes made during a dispatch apply from the next message on.
+      offB();
+      client.registerHandler('x.event', late);
+    };
+    const offA = client.registerHandler('x.event', a);
+    client.registerHandler('x.event', a); // the same handler twice runs once
+    offB = client.registerHandler('x.event', b);
+    transport.last.push('x.event', { n: 1 });
+    transport.last.push('x.event', { n: 2 });
+    offB(); // already gone: nothing else changes
+    offA();
+    transport.last.push('x.event', { n: 3 });
+    expect(calls).toEqual(['a1', 'b1', 'a2', 'late2', 'late3']);
+    expect(unknown).toEqual([]);
+    client.dispose();
+  });
+
   it('closes with 1002 and reconnects after a framing error from the server', async () => {
     vi.useFakeTimers();
     const { client, transport } = await connect();
