@@ -1,11 +1,39 @@
 // The child side of bench/lib/proc.mjs: answers IPC calls, exits with its parent, and keeps a clock
 // aligned with the orchestrator's so latencies can be measured across processes.
+import { readFileSync, readdirSync } from 'node:fs';
+
 let offset = 0;
 let profiler = null;
 
 /** Milliseconds on the orchestrator's clock (performance.timeOrigin-based, sub-ms resolution). */
 export const now = () => performance.timeOrigin + performance.now() - offset;
 const rawNow = () => performance.timeOrigin + performance.now();
+
+/**
+ * CPU time (µs) of this process's main thread and of all its other threads (V8's compiler and GC
+ * helpers, libuv's pool), from Linux's per-thread schedstat; null where that is not available.
+ * Background CPU that stays high shows the JIT still compiling: see harness.mjs cpuWindow.
+ */
+function threadCpu() {
+  const dir = `/proc/${process.pid}/task`;
+  let main = 0;
+  let background = 0;
+  try {
+    for (const tid of readdirSync(dir)) {
+      let ns;
+      try {
+        ns = Number(readFileSync(`${dir}/${tid}/schedstat`, 'utf8').split(' ')[0]);
+      } catch {
+        continue; // the thread ended meanwhile
+      }
+      if (Number(tid) === process.pid) main += ns / 1000;
+      else background += ns / 1000;
+    }
+  } catch {
+    return null;
+  }
+  return main > 0 ? { main, background } : null;
+}
 
 /**
  * Serves `handlers[cmd](args)` (sync or async) over IPC. Built in: `exit`, `clock`, `setClockOffset`,
@@ -20,7 +48,7 @@ export function serve(handlers) {
     },
     cpu: () => {
       const { user, system } = process.cpuUsage();
-      return { user, system, total: user + system, at: now() };
+      return { user, system, total: user + system, at: now(), threads: threadCpu() };
     },
     /** Full GCs, then a V8 heap snapshot at `path` (for bench/heap-diff.mjs). */
     heapSnapshot: async ({ path }) => {

@@ -2,7 +2,7 @@
 // each run against one server (`relay` or `convene`) per call.
 import { searchRate } from '../lib/ramp.mjs';
 import { percentile } from '../lib/stats.mjs';
-import { SECRET, cpuOf, profiled, settings, settle, startDrivers, startServer, stopAll } from '../lib/harness.mjs';
+import { SECRET, cpuOf, cpuWindow, profiled, settings, settle, startDrivers, startServer, stopAll } from '../lib/harness.mjs';
 
 const THROUGHPUT_LIMITS = { messagesPerSecond: 1_000_000, messageBurst: 1_000_000 };
 
@@ -112,12 +112,15 @@ export async function direct(target, { n, rate, durationMs, warmupMs }) {
  * searchRate). The highest passing step is the sustained rate. Server CPU per delivery is
  * measured at a fixed total `cpuRate` (the same for both servers) before the ramp.
  */
-export async function ramp(target, { n, startRate, factor, maxRate, refine, stepMs, warmupMs, cpuRate, cpuMs, warmFactor = 1, warmMs = settings.pauseMs, maxP99 = 50, minDelivered = 0.999 }) {
+export async function ramp(target, { n, startRate, factor, maxRate, refine, stepMs, warmupMs, cpuRate, cpuMs, warmFactor = 1, warmMs = settings.pauseMs, cpuMaxRounds, maxP99 = 50, minDelivered = 0.999 }) {
   const r = await room(target, { n, senders: n, receiverProcs: 2, limits: THROUGHPUT_LIMITS, tag: `ramp${n}` });
   try {
-    // Warm the JIT and the sockets (as for documents, see docs.mjs measureCpu), then the fixed-load CPU measurement.
-    await runOnce(r, { rate: (cpuRate * warmFactor) / n, durationMs: warmMs, warmupMs: warmMs, mode: 'broadcast', expectedPerMessage: n - 1 });
-    const fixed = await runOnce(r, { rate: cpuRate / n, durationMs: cpuMs, warmupMs: 300, mode: 'broadcast', expectedPerMessage: n - 1 });
+    // Warm the JIT and the sockets until the compiler is idle (harness.mjs cpuWindow), then the fixed-load CPU measurement.
+    const fixed = await cpuWindow(r.server, {
+      warm: () => runOnce(r, { rate: (cpuRate * warmFactor) / n, durationMs: warmMs, warmupMs: warmMs, mode: 'broadcast', expectedPerMessage: n - 1 }),
+      measure: () => runOnce(r, { rate: cpuRate / n, durationMs: cpuMs, warmupMs: 300, mode: 'broadcast', expectedPerMessage: n - 1 }),
+      maxRounds: cpuMaxRounds,
+    });
     const { best, steps } = await searchRate(async (rate) => {
       const step = await runOnce(r, { rate: rate / n, durationMs: stepMs, warmupMs, mode: 'broadcast', expectedPerMessage: n - 1 });
       return { p99: step.p99, delivered: step.delivered, deliveredPerSec: step.deliveredPerSec, pass: step.p99 <= maxP99 && step.delivered >= minDelivered };
@@ -128,6 +131,8 @@ export async function ramp(target, { n, startRate, factor, maxRate, refine, step
       cpuPerDelivery: fixed.cpuPerDelivery,
       clientCpuPerDelivery: fixed.clientCpuPerDelivery,
       fixedP99: fixed.p99,
+      rounds: fixed.rounds,
+      backgroundShare: fixed.backgroundShare,
       steps,
     };
   } finally {
