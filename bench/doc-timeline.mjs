@@ -4,7 +4,7 @@
 //   wire     that send → the first WebSocket message at the reader (kernel, server, kernel)
 //   reader   that message → the reader's Y.Doc `update` event (our receive path and Yjs)
 // plus the parts of the reader's share: until Yjs' transaction starts, and the transaction.
-//   node bench/doc-timeline.mjs [convene|yws] [updates]
+//   node bench/doc-timeline.mjs [convene|yws] [updates]   (GAP=<ms> between updates, default 10)
 // It patches `ws`'s WebSocket prototype to see sends and messages: a diagnostic, not a scenario.
 import WebSocket from 'ws';
 import * as Y from 'yjs';
@@ -72,7 +72,7 @@ reader.ydoc.on('update', (_update, _origin, _doc, transaction) => {
 
 const rows = [];
 for (let k = 0; k < count; k++) {
-  await new Promise((resolve) => setTimeout(resolve, 10));
+  await new Promise((resolve) => setTimeout(resolve, Number(process.env.GAP ?? 10)));
   Object.assign(t, { measuring: true, send: 0, arrive: 0, transaction: 0 });
   const done = new Promise((resolve) => (applied = resolve));
   const start = performance.now();
