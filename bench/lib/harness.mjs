@@ -95,6 +95,17 @@ export function backgroundShare(before, after) {
   return main + background > 0 ? background / (main + background) : null;
 }
 
+/** What a ramp reports of its fixed-load CPU window (cpuWindow's result). */
+export function cpuFigures(window) {
+  return {
+    cpuPerDelivery: window.cpuPerDelivery,
+    clientCpuPerDelivery: window.clientCpuPerDelivery,
+    fixedP99: window.p99,
+    rounds: window.rounds,
+    backgroundShare: window.backgroundShare,
+  };
+}
+
 /**
  * A fixed-load CPU window measured once the server's JIT is idle: a `warm()` block, then the
  * `measure()` window, repeated until the server's background threads (V8's compiler and GC

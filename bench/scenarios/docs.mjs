@@ -2,7 +2,7 @@
 // and y-websocket's reference server, one server per call.
 import { searchRate } from '../lib/ramp.mjs';
 import { percentile } from '../lib/stats.mjs';
-import { SECRET, cpuOf, cpuWindow, profiled, settings, settle, startDrivers, startServer, stopAll } from '../lib/harness.mjs';
+import { SECRET, cpuFigures, cpuOf, cpuWindow, profiled, settings, settle, startDrivers, startServer, stopAll } from '../lib/harness.mjs';
 
 async function room(target, { n, senders, receiverProcs, tag }) {
   const server = await startServer(target, { tag });
@@ -115,11 +115,7 @@ export async function docRamp(target, { n, startRate, factor, maxRate, refine, s
     return {
       sustainedUpdates: best?.updatesPerSec ?? 0,
       sustainedRate: best?.rate ?? 0,
-      cpuPerDelivery: fixed.cpuPerDelivery,
-      clientCpuPerDelivery: fixed.clientCpuPerDelivery,
-      fixedP99: fixed.p99,
-      rounds: fixed.rounds,
-      backgroundShare: fixed.backgroundShare,
+      ...cpuFigures(fixed),
       steps,
     };
   } finally {

@@ -2,7 +2,7 @@
 // each run against one server (`relay` or `convene`) per call.
 import { searchRate } from '../lib/ramp.mjs';
 import { percentile } from '../lib/stats.mjs';
-import { SECRET, cpuOf, cpuWindow, profiled, settings, settle, startDrivers, startServer, stopAll } from '../lib/harness.mjs';
+import { SECRET, cpuFigures, cpuOf, cpuWindow, profiled, settings, settle, startDrivers, startServer, stopAll } from '../lib/harness.mjs';
 
 const THROUGHPUT_LIMITS = { messagesPerSecond: 1_000_000, messageBurst: 1_000_000 };
 
@@ -128,11 +128,7 @@ export async function ramp(target, { n, startRate, factor, maxRate, refine, step
     return {
       sustainedDeliveries: best?.deliveredPerSec ?? 0,
       sustainedRate: best?.rate ?? 0,
-      cpuPerDelivery: fixed.cpuPerDelivery,
-      clientCpuPerDelivery: fixed.clientCpuPerDelivery,
-      fixedP99: fixed.p99,
-      rounds: fixed.rounds,
-      backgroundShare: fixed.backgroundShare,
+      ...cpuFigures(fixed),
       steps,
     };
   } finally {
