@@ -16,10 +16,10 @@ export type UpdateListener = (base64Bytes: Uint8Array, origin: unknown) => void;
  * Relayed updates are applied at most this long after the first of them arrived, in one
  * transaction (any read of the document applies them first, so nobody sees the difference). Each
  * transaction and timer has a fixed cost: 200 ms rather than 50 measured about 2-4 µs (5-8 %) less
- * server CPU per delivered update at 100 updates/s (bench/doc-cpu-probe.mjs, 6 runs each), but
- * that was before the probe waited for V8 to finish compiling, which made it favour fewer
- * batches; with V8 idle, 5 s rather than 200 ms measured no difference. The caps below keep a
- * batch from growing large at high rates.
+ * server CPU per delivered update at 100 updates/s (bench/doc-cpu-probe.mjs, 6 runs each), and
+ * 5 s rather than 200 ms measured no difference. Both A/Bs predate the probe waiting for V8 to
+ * finish compiling, so neither has been measured with V8 idle. The caps below keep a batch from
+ * growing large at high rates.
  */
 const SETTLE_DELAY_MS = 200;
 /** Relayed updates held unapplied before they are applied at once (memory bound). */
