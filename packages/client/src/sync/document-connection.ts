@@ -44,11 +44,14 @@ export class DocumentConnection {
   /** `whenSent` callers waiting for `#unacked` to reach 0. */
   #drained: (() => void)[] = [];
   #closed = false;
+  /** `#onUpdate` is registered: it is left off while a remote edit applies (see `#apply`). */
+  #listening = false;
 
   private constructor(host: SyncStreamHost, document: MeshDocument, stream: ToolCallStream) {
     this.#host = host;
     this.document = document;
-    document.ydoc.on('update', this.#onUpdate);
+    document.ydoc.on('beforeTransaction', this.#onTransaction);
+    this.#listen(true);
     this.#attach(stream);
   }
 
@@ -106,13 +109,31 @@ export class DocumentConnection {
   async close(): Promise<void> {
     await this.whenSent();
     this.#closed = true;
-    this.document.ydoc.off('update', this.#onUpdate);
+    this.document.ydoc.off('beforeTransaction', this.#onTransaction);
+    this.#listen(false);
     const stream = this.#stream;
     this.#stream = null;
     if (!stream) return;
     await stream.end().catch(() => {});
     await this.#reader;
   }
+
+  /**
+   * Yjs encodes every transaction into an update when anyone listens for `update`, which cost a
+   * remote edit's reader as much as integrating it, for an update nobody sends. So `#apply` stops
+   * listening, and any local transaction (an edit, or an observer reacting to a remote one inside
+   * the same cleanup) starts it again before Yjs looks for listeners at that transaction's end.
+   */
+  #listen(on: boolean): void {
+    if (on === this.#listening) return;
+    this.#listening = on;
+    if (on) this.document.ydoc.on('update', this.#onUpdate);
+    else this.document.ydoc.off('update', this.#onUpdate);
+  }
+
+  readonly #onTransaction = (transaction: Y.Transaction): void => {
+    if (transaction.local) this.#listen(true);
+  };
 
   readonly #onUpdate = (update: Uint8Array, _origin: unknown, _doc: Y.Doc, transaction: Y.Transaction): void => {
     // Updates from the room are not echoed back; offline edits wait for `resume`'s diff.
@@ -165,8 +186,11 @@ export class DocumentConnection {
 
   #apply(chunk: Content): void {
     if (chunk.type !== 'binary' || (chunk.headers['kind'] !== 'sync' && chunk.headers['kind'] !== 'state')) return;
+    const ydoc = this.document.ydoc;
+    // Inside a transaction (an app applying chunks from an observer) a local one may be pending.
+    if (ydoc._transaction === null) this.#listen(false);
     try {
-      Y.applyUpdate(this.document.ydoc, decodeSyncPayload(chunk.data));
+      Y.applyUpdate(ydoc, decodeSyncPayload(chunk.data));
     } catch (error) {
       this.document.reportError(new ProtocolError('the room sent an update this client cannot apply', { cause: error }));
     }

@@ -91,6 +91,40 @@ describe('DocumentConnection', () => {
     expect(errors.map((e) => e.code)).toEqual(['permission_denied']);
   });
 
+  it('sends the edits made after a remote update, including an observer\'s answer to it in the same cleanup', async () => {
+    const script = scriptedStream();
+    const connection = await openWith(script, new Y.Doc());
+    const ydoc = connection.document.ydoc;
+    // An app that tags every remote item: its edit is a local transaction nested in the remote one's cleanup.
+    ydoc.get('xml', Y.XmlElement).observe((event) => {
+      if (event.transaction.local) return;
+      for (const element of ydoc.get('xml', Y.XmlElement).toArray() as Y.XmlElement[]) {
+        if (element.getAttribute('label') === 'remote') element.setAttribute('label', 'remote, seen');
+      }
+    });
+    const other = new Y.Doc();
+    const item = new Y.XmlElement('item');
+    item.setAttribute('label', 'remote');
+    other.get('xml', Y.XmlElement).push([item]);
+    script.stream.receive({ type: 'binary', headers: { kind: 'sync' }, data: encoder.encode(encodeBase64(Y.encodeStateAsUpdate(other))) });
+    connection.document.root.createChildElement('item', { label: 'mine' });
+    await script.ackAll();
+    await connection.whenSent();
+    const server = new Y.Doc();
+    Y.applyUpdate(server, Y.encodeStateAsUpdate(other));
+    for (const chunk of script.sent.slice(1)) Y.applyUpdate(server, updateOf(chunk));
+    expect(labels(server)).toEqual(['mine', 'remote, seen']);
+    // A remote update alone makes no update event to encode: nothing listens for one while it applies.
+    let encoded = 0;
+    ydoc.on('afterTransactionCleanup', () => void (encoded += ydoc._observers.has('update') ? 1 : 0));
+    const more = new Y.XmlElement('item');
+    more.setAttribute('label', 'later');
+    other.get('xml', Y.XmlElement).push([more]);
+    script.stream.receive({ type: 'binary', headers: { kind: 'sync' }, data: encoder.encode(encodeBase64(Y.encodeStateAsUpdate(other, Y.encodeStateVector(server)))) });
+    expect(labels(ydoc)).toEqual(['later', 'mine', 'remote, seen']);
+    expect(encoded).toBe(0);
+  });
+
   it('after a reconnect, re-opens with its vector and sends exactly what the server lacks', async () => {
     const server = new Y.Doc();
     const first = scriptedStream();
