@@ -2,7 +2,7 @@
 // the server in its own process, one 8-character insert at a time. Prints medians of:
 //   writer   insert → the writer's first `ws.send` (the edit's transaction and our send path)
 //   wire     that send → the first WebSocket message at the reader (kernel, server, kernel)
-//   reader   that message → the reader's Y.Doc `update` event (our receive path and Yjs)
+//   reader   that message → the end of the reader's Yjs transaction (our receive path and Yjs)
 // plus the parts of the reader's share: until Yjs' transaction starts, and the transaction.
 //   node bench/doc-timeline.mjs [convene|yws] [updates]   (GAP=<ms> between updates, default 10)
 // It patches `ws`'s WebSocket prototype to see sends and messages: a diagnostic, not a scenario.
@@ -66,7 +66,8 @@ let applied = null;
 reader.ydoc.on('beforeTransaction', () => {
   if (t.measuring && t.transaction === 0) t.transaction = performance.now();
 });
-reader.ydoc.on('update', (_update, _origin, _doc, transaction) => {
+// At the transaction's end, not on `update`: listening for `update` makes Yjs encode every transaction.
+reader.ydoc.on('afterTransaction', (transaction) => {
   if (!transaction.local && applied) applied(performance.now());
 });
 

@@ -47,18 +47,36 @@ function onInsert(text) {
 }
 
 /**
- * Records the chunks in every update that arrives from elsewhere. It reads the update's own structs
- * (O(update size)); a text observer's `event.delta` would walk the whole text on every event and
- * become the bottleneck of the measurement itself.
+ * Records the chunks of every transaction that came from elsewhere, read from the structs it
+ * added (O(update size)), when the transaction ends. Not from an `update` listener: with one, Yjs
+ * encodes every transaction into an update, work a client that needs no update for a remote edit
+ * (Convene's) would not do; nor from a text observer, whose `event.delta` walks the whole text.
  */
 function watch(ydoc) {
-  ydoc.on('update', (update, _origin, _doc, transaction) => {
-    if (transaction?.local) return; // our own inserts
-    for (const struct of Y.decodeUpdate(update).structs) {
-      const str = struct.content?.str;
-      if (typeof str === 'string') onInsert(str);
-    }
+  ydoc.on('afterTransaction', (transaction) => {
+    if (transaction.local) return; // our own inserts
+    transaction.afterState.forEach((after, client) => {
+      const before = transaction.beforeState.get(client) ?? 0;
+      if (after > before) onInsert(addedText(ydoc.store.clients.get(client), before, after));
+    });
   });
+}
+
+/** The text of the string structs of one client between two clocks (structs are sorted by clock). */
+function addedText(structs, before, after) {
+  let low = 0;
+  let high = structs.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (structs[mid].id.clock <= before) low = mid;
+    else high = mid - 1;
+  }
+  let text = '';
+  for (let i = low; i < structs.length && structs[i].id.clock < after; i++) {
+    const { id, content } = structs[i];
+    if (typeof content?.str === 'string') text += content.str.slice(Math.max(0, before - id.clock), after - id.clock);
+  }
+  return text;
 }
 
 async function connectConvene(index, sender) {
