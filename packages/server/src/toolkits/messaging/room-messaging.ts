@@ -2,6 +2,7 @@ import {
   MessageType,
   MessagingEvent,
   PARTICIPANT_NOT_FOUND_TEXT,
+  RecentKeys,
   RoomError,
   encodeMessage,
   packEncodedHeader,
@@ -27,7 +28,7 @@ export interface OutgoingMessage {
  */
 export class RoomMessaging {
   readonly #participants: () => Iterable<Participant>;
-  readonly #seen = new Set<string>();
+  readonly #seen = new RecentKeys(DEDUPE_WINDOW);
   /** Push ids come from one room counter: clients ignore ids of pushes (PROTOCOL.md §2). */
   #pushId = 0;
 
@@ -95,13 +96,6 @@ export class RoomMessaging {
 
   #isDuplicate(from: Participant, messageId: string | undefined): boolean {
     if (messageId === undefined) return false;
-    const key = `${from.id}\0${messageId}`;
-    if (this.#seen.has(key)) return true;
-    this.#seen.add(key);
-    if (this.#seen.size > DEDUPE_WINDOW) {
-      // Sets iterate in insertion order, so the first key is the oldest.
-      this.#seen.delete(this.#seen.values().next().value!);
-    }
-    return false;
+    return this.#seen.seen(from.id, messageId);
   }
 }
