@@ -13,6 +13,7 @@ import { RoomClient, nodeTransport } from '@convene/client/node';
 import { participantToken } from '@convene/client/tokens';
 import { INITIAL_TEXT as INITIAL, docSchema, initialDoc } from './lib/doc-schema.mjs';
 import { SECRET, startServer, stopAll } from './lib/harness.mjs';
+import { markWebSocket } from './lib/ws-marks.mjs';
 
 const target = process.argv[2] ?? 'convene';
 const count = Number(process.argv[3] ?? 600);
@@ -22,22 +23,7 @@ const PATH = 'bench/timeline.doc';
 
 /** Times of the update in flight; `measuring` is off between updates. */
 const t = { measuring: false, send: 0, arrive: 0, transaction: 0 };
-let readerSocket = null;
-const sockets = [];
-const proto = WebSocket.prototype;
-const { send, emit, on } = proto;
-proto.send = function (...args) {
-  if (t.measuring && t.send === 0) t.send = performance.now();
-  return send.apply(this, args);
-};
-proto.emit = function (event, ...args) {
-  if (event === 'message' && this === readerSocket && t.measuring && t.arrive === 0) t.arrive = performance.now();
-  return emit.call(this, event, ...args);
-};
-proto.on = function (event, ...args) {
-  if (event === 'message') sockets.push(this);
-  return on.call(this, event, ...args);
-};
+const marked = markWebSocket(t);
 
 async function convene(index) {
   const jwt = await participantToken({ name: `t${index}`, room: ROOM, secret: SECRET });
@@ -59,9 +45,9 @@ async function yws(index) {
 
 const connect = target === 'convene' ? convene : yws;
 const writer = await connect(0);
-const before = sockets.length;
+const before = marked.sockets.length;
 const reader = await connect(1);
-readerSocket = sockets[before];
+marked.watched = marked.sockets[before];
 let applied = null;
 reader.ydoc.on('beforeTransaction', () => {
   if (t.measuring && t.transaction === 0) t.transaction = performance.now();

@@ -33,7 +33,8 @@ function waitReady(proc, timeoutMs = 30_000) {
 
 /** Starts a server process (with --expose-gc; with --cpu-prof when profiling) and returns it with its URL. */
 export async function startServer(kind, { limits, tag = '' } = {}) {
-  const nodeArgs = ['--expose-gc'];
+  // BENCH_SERVER_ARGS="--trace-gc" (with BENCH_VERBOSE=1 to see the output): more node flags for the server.
+  const nodeArgs = ['--expose-gc', ...(process.env.BENCH_SERVER_ARGS?.split(' ').filter(Boolean) ?? [])];
   const env = { BENCH_SECRET: SECRET };
   if (limits) env.BENCH_LIMITS = JSON.stringify(limits);
   const proc = new Proc(`${kind}-server`, benchUrl(SERVER_SCRIPTS[kind]), { nodeArgs, env });
@@ -47,7 +48,8 @@ export async function startServer(kind, { limits, tag = '' } = {}) {
 export async function startDrivers(script, count, name = 'driver') {
   const procs = [];
   for (let i = 0; i < count; i++) {
-    const proc = new Proc(`${name}-${i}`, benchUrl(script));
+    // BENCH_DRIVER_ARGS: node flags for the client processes, like BENCH_SERVER_ARGS for the server.
+    const proc = new Proc(`${name}-${i}`, benchUrl(script), { nodeArgs: process.env.BENCH_DRIVER_ARGS?.split(' ').filter(Boolean) ?? [] });
     proc.group = name;
     procs.push(proc);
   }
