@@ -12,7 +12,6 @@ export type { WireMessage, FrameDecoderOptions } from './frame-codec.js';
 export { pack, packEncodedHeader, unpack, unpackObject, isPlainObject } from './packing.js';
 export type { Packed } from './packing.js';
 export { UnpackCache, isBinaryChunkHeader, type UnpackCacheOptions } from './unpack-cache.js';
-export { RecentKeys } from './recent-keys.js';
 export {
   contentToWire,
   contentFromWire,

@@ -2,13 +2,13 @@ import {
   MessageType,
   MessagingEvent,
   PARTICIPANT_NOT_FOUND_TEXT,
-  RecentKeys,
   RoomError,
   encodeMessage,
   packEncodedHeader,
   pack,
 } from '@convene/protocol';
 import type { Participant } from '../../participant.js';
+import { RecentKeys } from '../../recent-keys.js';
 
 const encoder = new TextEncoder();
 /** How many recent message ids a room remembers to drop resends (WIRE-EXTENSIONS.md). */

@@ -5,13 +5,13 @@ const SEPARATOR = 0x10000;
  * The last `capacity` distinct keys seen, for dropping a message delivered twice (a resend that
  * crossed a lost acknowledgement). A key is a pair of strings (sender, message id).
  *
- * Why not a `Set` of strings: every message's key string stayed alive for thousands of messages,
- * so each was copied by the young-generation GC before being promoted and later collected again;
- * in a client holding nine receivers that was a sixth of its CPU, and the pauses landed on the
- * latency of the messages behind them. Here a key is kept as a 63-bit seeded hash in typed arrays
- * (an open-addressing table plus a ring in arrival order), so remembering one allocates nothing.
- * Two different keys are taken for one with a chance of about `capacity / 2^63` per lookup; the seed
- * is random per instance, so nobody can prepare keys that collide with another sender's.
+ * Why not a `Set` of strings: a room remembers 16,384 keys, so every message's key string stayed
+ * alive long enough to be copied by the young-generation GC, promoted, and collected again later.
+ * Here a key is kept as a 63-bit seeded hash in typed arrays (an open-addressing table plus a ring
+ * in arrival order), so remembering one allocates nothing. Two different keys are taken for one
+ * with a chance of about `capacity / 2^63` per lookup; the seed is random per instance, so nobody
+ * can prepare keys that collide with another sender's. (Our client keeps its small Set: this class
+ * would add 0.6 kB to its bundle, and a client remembers 4,096 keys at message rates a person makes.)
  * Eviction is first-in first-out: a repeat does not extend a key's stay.
  *
  * @example
