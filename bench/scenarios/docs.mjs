@@ -79,6 +79,8 @@ async function runOnce(r, { rate, durationMs, warmupMs, n }) {
   return {
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
+    /** Every delivery's latency, for the p99 pooled over repetitions (run.mjs drops them before writing JSON). */
+    latencies,
     allP99: percentile(allReceived, 99),
     delivered: measured ? received / (measured * expected) : NaN,
     updatesPerSec: measuredSeconds > 0 ? measured / measuredSeconds : NaN,

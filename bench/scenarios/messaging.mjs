@@ -71,6 +71,8 @@ function summarize(parts, { expectedPerMessage, cpuMicros, sendMs, warmupMs }) {
   return {
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
+    /** Every delivery's latency, for the p99 pooled over repetitions (run.mjs drops them before writing JSON). */
+    latencies,
     allP99: percentile(allReceived, 99),
     delivered: measured > 0 ? received / (measured * expectedPerMessage) : NaN,
     deliveredPerSec: measuredSeconds > 0 ? received / measuredSeconds : NaN,
