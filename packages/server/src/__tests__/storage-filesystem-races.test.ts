@@ -73,8 +73,10 @@ describe('FilesystemStorageBackend under a concurrent delete of the parent folde
     await storage.writeFile('docs/a.txt', new TextEncoder().encode('a'));
     await storage.writeFile('other/b.txt', new TextEncoder().encode('b'));
     race.rmFailures = 1_000;
-    for (const attempt of [storage.delete('docs', { recursive: true }), storage.move('other', 'docs', { overwrite: true })]) {
-      const failure = await attempt.catch((error: unknown) => error);
+    // Both start at once, and each gets its handler at once: awaiting the first before the second
+    // had one let the second's rejection land unhandled when it failed first.
+    const attempts = [storage.delete('docs', { recursive: true }), storage.move('other', 'docs', { overwrite: true })];
+    for (const failure of await Promise.all(attempts.map((attempt) => attempt.catch((error: unknown) => error)))) {
       expect(failure).toBeInstanceOf(RoomError);
       expect((failure as RoomError).code).toBe('bad_request');
       expect((failure as RoomError).message).toMatch(/try again/);
