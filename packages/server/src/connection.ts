@@ -104,9 +104,12 @@ export class Connection implements SocketHandler {
     return id;
   }
 
-  /** Sends one message whose data is the packing of an encoded JSON header and `payload`, with a fresh server id. */
-  sendPacked(type: string, headerJson: Uint8Array, payload: Uint8Array): void {
-    this.#sendPacked(this.#nextId++, type, headerJson, payload);
+  /**
+   * Sends one message whose data is the packing of an encoded JSON header and `payload`, under
+   * `id` (a push's, shared by a fan-out) or a fresh server id.
+   */
+  sendPacked(type: string, headerJson: Uint8Array, payload: Uint8Array, id: number = this.#nextId++): void {
+    this.#sendPacked(id, type, headerJson, payload);
   }
 
   /** Answers a request: `__response__` reuses the request's id. */

@@ -120,10 +120,13 @@ export class ToolCallStream {
     return encoder.encode(JSON.stringify({ tool_call_id: this.toolCallId, chunk: contentToWire(content).header }));
   }
 
-  /** Sends a chunk whose header came from {@link encodeChunkHeader}, with `payload` as its data. */
-  sendEncoded(header: Uint8Array, payload: Uint8Array): void {
+  /**
+   * Sends a chunk whose header came from {@link encodeChunkHeader}, with `payload` as its data;
+   * `pushId`, when given, is the message id (one id for all recipients of a fan-out).
+   */
+  sendEncoded(header: Uint8Array, payload: Uint8Array, pushId?: number): void {
     if (this.#outputClosed) return;
-    this.#connection.sendPacked(MessageType.ToolCallResponseChunk, header, payload);
+    this.#connection.sendPacked(MessageType.ToolCallResponseChunk, header, payload, pushId);
   }
 
   /** Ends the output. MeshAgent clients treat any close as success, so failures go first as an error chunk. */

@@ -72,4 +72,15 @@ describe('Connection', () => {
     expect(packed).toEqual([]);
     expect(closes).toEqual([CloseCode.TryAgainLater]);
   });
+
+  it("sends a push under the id it is given, and its own messages under its own counter", () => {
+    const ids: number[] = [];
+    const socket: ServerSocket = { send: () => ids.push(-1), sendPacked: (id) => void ids.push(id), close: () => {}, bufferedAmount: 0, listen: () => {} };
+    const connection = new Connection(socket, DEFAULT_LIMITS, silentLogger);
+    const json = new Uint8Array([123, 125]);
+    connection.sendPacked('x', json, new Uint8Array(0));
+    connection.sendPacked('x', json, new Uint8Array(0), 77);
+    connection.sendPacked('x', json, new Uint8Array(0));
+    expect(ids).toEqual([0, 77, 1]);
+  });
 });

@@ -83,6 +83,21 @@ describe('SyncDocument.receive', () => {
     expect(await storedText()).toBe('hello');
   });
 
+  it('gives every listener of one update the same push id, and each update a new one, relayed or applied', () => {
+    const { document, send } = setup();
+    const ids: number[][] = [];
+    for (let k = 0; k < 3; k++) document.listen((_bytes, _origin, pushId) => void (ids[pushId] ??= []).push(pushId));
+    const a = writer(1);
+    a.text.insert(0, 'one');
+    send(a.take()[0]!, 'alice'); // relayed
+    a.text.delete(0, 1);
+    send(a.take()[0]!, 'alice'); // a deletion: applied, and what it changed goes out
+    expect(ids).toEqual([
+      [0, 0, 0],
+      [1, 1, 1],
+    ]);
+  });
+
   it('a held update reaches storage within the window even when nobody reads the document', async () => {
     const { send, storedText } = setup();
     const a = writer(1);

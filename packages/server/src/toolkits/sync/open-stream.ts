@@ -63,8 +63,8 @@ export async function openDocumentStream(context: ToolContext, stream: ToolCallS
     // This stream's own updates carry `stream` as their origin, so they are not sent back to it.
     // Every update goes out under the same chunk header, encoded once for the stream.
     const syncHeader = stream.encodeChunkHeader({ type: 'binary', headers: { kind: 'sync', path: wire }, data: NO_DATA });
-    unlisten = document.listen((base64Bytes, origin) => {
-      if (origin !== stream) stream.sendEncoded(syncHeader, base64Bytes);
+    unlisten = document.listen((base64Bytes, origin, pushId) => {
+      if (origin !== stream) stream.sendEncoded(syncHeader, base64Bytes, pushId);
     });
     // Each edit is applied (and relayed) as its chunk arrives, before the chunk is acknowledged.
     await new Promise<void>((resolve, reject) => {

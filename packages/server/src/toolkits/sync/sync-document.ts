@@ -8,9 +8,11 @@ import type { DocumentSchema } from './document-schema.js';
 
 /**
  * Receives every state-changing update of the document as the UTF-8 bytes of its base64 text (the
- * payload of a `sync` chunk), encoded once for all streams.
+ * payload of a `sync` chunk), encoded once for all streams, and the message id to send it under:
+ * the same for every stream, so a socket adapter can lay out one recipient's message and copy it
+ * for the next (clients ignore the ids of pushes, PROTOCOL.md §2).
  */
-export type UpdateListener = (base64Bytes: Uint8Array, origin: unknown) => void;
+export type UpdateListener = (base64Bytes: Uint8Array, origin: unknown, pushId: number) => void;
 
 /**
  * Relayed updates are applied at most this long after the first of them arrived, in one
@@ -45,6 +47,7 @@ export class SyncDocument {
   schema: DocumentSchema | null;
   refs = 0;
   readonly #listeners = new Set<UpdateListener>();
+  #pushId = 0;
   readonly #storage: RoomStorage;
   readonly #windowMs: number;
   readonly #logger: Logger;
@@ -186,7 +189,8 @@ export class SyncDocument {
   }
 
   #fanOut(base64Bytes: Uint8Array, origin: unknown): void {
-    for (const listener of this.#listeners) listener(base64Bytes, origin);
+    const pushId = this.#pushId++;
+    for (const listener of this.#listeners) listener(base64Bytes, origin, pushId);
   }
 
   get dirty(): boolean {
