@@ -17,13 +17,12 @@ export type UpdateListener = (base64Bytes: Uint8Array, origin: unknown, pushId: 
 /**
  * Relayed updates are applied at most this long after the first of them arrived, in one
  * transaction (any read of the document applies them first, so nobody sees the difference). Each
- * transaction and timer has a fixed cost: 200 ms rather than 50 measured about 2-4 µs (5-8 %) less
- * server CPU per delivered update at 100 updates/s (bench/doc-cpu-probe.mjs, 6 runs each), and
- * 5 s rather than 200 ms measured no difference. Both A/Bs predate the probe waiting for V8 to
- * finish compiling, so neither has been measured with V8 idle. The caps below keep a batch from
- * growing large at high rates.
+ * transaction has a fixed cost that a larger batch spreads: with ten writers at 100 edits/s in
+ * all, applying took 12-16 µs of the server's JavaScript per edit with 200 ms, 6-7 µs with 1 s
+ * and 3-5 µs with 5 s (bench/doc-server-micro.mjs, five 8 s rounds each). The caps below keep a
+ * batch from growing large at high rates.
  */
-const SETTLE_DELAY_MS = 200;
+const SETTLE_DELAY_MS = 1_000;
 /** Relayed updates held unapplied before they are applied at once (memory bound). */
 const MAX_HELD_UPDATES = 1_024;
 const MAX_HELD_BYTES = 1 << 20;
