@@ -3,7 +3,8 @@ import { Duplex } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { wsServerSocket } from '../ws-socket.js';
-import { encodeWebSocketPackedMessage } from '../websocket-frames.js';
+import { DEFAULT_PACKET_BYTES, encodePackedMessage } from '@convene/protocol';
+import { encodeWebSocketMessages, encodeWebSocketPackedMessage } from '../websocket-frames.js';
 
 /**
  * The `ws` adapter's raw path: what reaches each TCP socket must be exactly the message it was
@@ -65,6 +66,16 @@ describe('wsServerSocket sendPacked (raw TCP path)', () => {
     pairs.forEach(({ bytes }, i) => {
       const [id, type, data] = sends[i]!;
       expect(bytes().equals(encodeWebSocketPackedMessage(id, type, header('c1'), data)!)).toBe(true);
+    });
+  });
+
+  it('sends a payload too large for one packet as several frames, to each recipient', async () => {
+    const payload = new Uint8Array(DEFAULT_PACKET_BYTES + 10).map((_, i) => i % 251);
+    const pairs = [socketPair(), socketPair()];
+    pairs.forEach(({ socket }, i) => socket.sendPacked!(9, TYPE, header(`c${i}`), payload));
+    await endOfTick();
+    pairs.forEach(({ bytes }, i) => {
+      expect(bytes().equals(encodeWebSocketMessages(encodePackedMessage(9, TYPE, header(`c${i}`), payload)))).toBe(true);
     });
   });
 
