@@ -62,4 +62,30 @@ describe('MemoryStorageBackend', () => {
     expect(await storage.list('')).toEqual([]);
     await expect(storage.delete('z', { recursive: true })).rejects.toMatchObject({ code: 'not_found' });
   });
+
+  it('appends in place without changing what an earlier read handed out', async () => {
+    const storage = new MemoryStorageBackend().forRoom('r');
+    await storage.writeFile('log.bin', bytes('ab'));
+    const reads: Uint8Array[] = [];
+    let expected = 'ab';
+    for (let i = 0; i < 300; i++) {
+      reads.push((await storage.readFile('log.bin'))!);
+      const part = String(i % 10).repeat(1 + (i % 7));
+      await storage.appendFile!('log.bin', bytes(part));
+      expected += part;
+    }
+    expect(new TextDecoder().decode((await storage.readFile('log.bin'))!)).toBe(expected);
+    expect((await storage.stat('log.bin'))!.size).toBe(expected.length);
+    // Each earlier read still holds the file as it was then, no longer.
+    let before = 'ab';
+    for (let i = 0; i < reads.length; i++) {
+      expect(new TextDecoder().decode(reads[i])).toBe(before);
+      before += String(i % 10).repeat(1 + (i % 7));
+    }
+    // A write replaces the file; a later append starts from what was written.
+    await storage.writeFile('log.bin', bytes('new'));
+    await storage.appendFile!('log.bin', bytes('!'));
+    expect(new TextDecoder().decode((await storage.readFile('log.bin'))!)).toBe('new!');
+    expect(new TextDecoder().decode(reads[299])).toBe(expected.slice(0, expected.length - 1 - (299 % 7)));
+  });
 });

@@ -4,6 +4,11 @@ import type { RoomStorage, StorageBackend, StorageEntry, StorageWriter } from '.
 
 interface MemoryFile {
   data: Uint8Array;
+  /**
+   * Set by appends: the array `data` is the start of, with room after it for further appends.
+   * Appending then writes past the end of every array handed out so far, which stays as it was.
+   */
+  room?: Uint8Array;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -121,11 +126,17 @@ class MemoryRoomStorage implements RoomStorage {
   async appendFile(path: string, data: Uint8Array): Promise<void> {
     const file = this.#files.get(path);
     if (!file) throw notFound(path);
-    // A new array: one handed out by readFile stays as it was.
-    const joined = new Uint8Array(file.data.length + data.length);
-    joined.set(file.data);
-    joined.set(data, file.data.length);
-    file.data = joined;
+    const start = file.data.length;
+    const end = start + data.length;
+    let room = file.room;
+    if (room === undefined || end > room.length) {
+      // Doubling: a document appended to every second copied the whole file each time (O(n²)).
+      room = new Uint8Array(Math.max(end, 2 * (room?.length ?? start), 256));
+      room.set(file.data);
+      file.room = room;
+    }
+    room.set(data, start);
+    file.data = room.subarray(0, end);
     file.updatedAt = new Date();
   }
 
