@@ -5,6 +5,7 @@ import { silentLogger } from '../logger.js';
 import { MemoryStorageBackend } from '../storage/memory-storage.js';
 import { decodeDocumentFile, documentFilePath } from '../toolkits/sync/document-file.js';
 import { SyncDocument } from '../toolkits/sync/sync-document.js';
+import { outlineUpdate } from '../toolkits/sync/update-outline.js';
 
 /**
  * The document fast path: small appending updates are forwarded as they came and applied later in
@@ -35,10 +36,10 @@ function setup() {
     readers.set(name, entry);
     return entry;
   };
-  /** What a stream does with a chunk: decode, then hand over (the text as a padded client sends it). */
+  /** What a stream does with a chunk: read its outline, then hand over (the text as a padded client sends it). */
   const send = (update: Uint8Array, from: string): void => {
     const text = encodeBase64Bytes(update);
-    document.receive(update, Y.decodeUpdate(update), () => text, from);
+    document.receive(update, outlineUpdate(update), () => text, from);
   };
   const storedText = async (): Promise<string | null> => {
     const data = await storage.readFile(documentFilePath('a.doc'));

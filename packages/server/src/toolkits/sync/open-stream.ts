@@ -16,7 +16,8 @@ import type { ToolContext } from '../../toolkit.js';
 import { documentPaths } from './document-path.js';
 import { extensionSchema, noSchemaError, requestedSchema } from './resolve-schema.js';
 import type { RoomDocuments } from './room-documents.js';
-import type { DecodedUpdate, SyncDocument } from './sync-document.js';
+import type { SyncDocument } from './sync-document.js';
+import { outlineUpdate, type UpdateOutline } from './update-outline.js';
 
 const NO_DATA = new Uint8Array(0);
 
@@ -97,13 +98,13 @@ function applyChunk(document: SyncDocument, chunk: Content, canWrite: boolean, o
   }
   if (!canWrite) return errorContent('permission_denied', `the token does not allow writing "${document.path}"`);
   let update: Uint8Array;
-  let decoded: DecodedUpdate;
+  let outline: UpdateOutline;
   try {
     update = decodeBase64Bytes(chunk.data);
     if (update.length === 0) return null;
-    // A full decode first: a malformed update is refused before it can touch the document or
-    // reach another stream.
-    decoded = Y.decodeUpdate(update);
+    // Read whole first, as Yjs would: a malformed update is refused before it can touch the
+    // document or reach another stream.
+    outline = outlineUpdate(update);
   } catch {
     return errorContent('bad_request', 'a "sync" chunk must carry the base64 text of a Yjs update');
   }
@@ -111,7 +112,7 @@ function applyChunk(document: SyncDocument, chunk: Content, canWrite: boolean, o
   const text = chunk.data;
   const base64Bytes = (): Uint8Array => ((text.length & 3) === 0 ? text : encodeBase64Bytes(update));
   try {
-    document.receive(update, decoded, base64Bytes, origin);
+    document.receive(update, outline, base64Bytes, origin);
   } catch {
     return errorContent('bad_request', 'the Yjs update could not be applied');
   }

@@ -5,6 +5,7 @@ import type { RoomStorage } from '../../storage/storage-backend.js';
 import { documentFilePath } from './document-file.js';
 import { DocumentLog, type DocumentWrite } from './document-log.js';
 import type { DocumentSchema } from './document-schema.js';
+import type { UpdateOutline } from './update-outline.js';
 
 /**
  * Receives every state-changing update of the document as the UTF-8 bytes of its base64 text (the
@@ -31,8 +32,6 @@ const MAX_HELD_BYTES = 1 << 20;
  * they changed is forwarded. Typing produces updates of a few dozen bytes.
  */
 const RELAY_MAX_BYTES = 2_048;
-
-export type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>;
 
 /**
  * One live document of a room: the server's Y.Doc, the schema it was created with, the open
@@ -99,8 +98,8 @@ export class SyncDocument {
   }
 
   /**
-   * Takes an update a stream sent (decoded already, which checked it is well-formed); throws when
-   * Yjs refuses it.
+   * Takes an update a stream sent, with its outline (reading which checked it is well-formed);
+   * throws when Yjs refuses it.
    *
    * A small update that only appends to the document (each client's new structs start where the
    * document, counting what is held, ends; nothing deleted) is **relayed**: forwarded to the other
@@ -112,14 +111,15 @@ export class SyncDocument {
    * Anything else (deletions, gaps, overlaps, large offline edits) is applied now, and what it
    * changed goes out, as Yjs computes it.
    */
-  receive(update: Uint8Array, decoded: DecodedUpdate, base64Bytes: () => Uint8Array, origin: unknown): void {
-    const kind = this.#classify(update, decoded);
+  receive(update: Uint8Array, outline: UpdateOutline, base64Bytes: () => Uint8Array, origin: unknown): void {
+    const kind = this.#classify(update, outline);
     if (kind === 'known') return;
     if (kind === 'other') {
       Y.applyUpdate(this.doc, update, origin);
       return;
     }
-    for (const struct of decoded.structs) this.#heldEnds.set(struct.id.client, struct.id.clock + struct.length);
+    const { structs } = outline;
+    for (let i = 0; i < structs.length; i += 3) this.#heldEnds.set(structs[i]!, structs[i + 1]! + structs[i + 2]!);
     this.#fanOut(base64Bytes(), origin);
     this.#held.push(update);
     this.#heldBytes += update.length;
@@ -135,26 +135,26 @@ export class SyncDocument {
     }
   }
 
-  #classify(update: Uint8Array, { structs, ds }: DecodedUpdate): 'known' | 'append' | 'other' {
+  #classify(update: Uint8Array, { structs, hasSkip, deletes }: UpdateOutline): 'known' | 'append' | 'other' {
     const store = this.#doc.store;
-    // Deletions and Yjs' own pending structs need the document to tell what is new.
-    if (update.length > RELAY_MAX_BYTES || ds.clients.size > 0 || store.pendingStructs !== null || store.pendingDs !== null) return 'other';
+    // Deletions, gaps and Yjs' own pending structs need the document to tell what is new.
+    if (update.length > RELAY_MAX_BYTES || deletes || hasSkip || store.pendingStructs !== null || store.pendingDs !== null) return 'other';
     let known = 0;
     // A v1 update lists each client's structs together, in clock order.
     let client = -1;
     let end = 0;
-    for (const struct of structs) {
-      if (struct instanceof Y.Skip) return 'other';
-      const { id } = struct;
-      if (id.client !== client) {
-        client = id.client;
+    for (let i = 0; i < structs.length; i += 3) {
+      const clock = structs[i + 1]!;
+      const length = structs[i + 2]!;
+      if (structs[i] !== client) {
+        client = structs[i]!;
         end = this.#heldEnds.get(client) ?? Y.getState(store, client);
       }
-      if (id.clock + struct.length <= end) known++;
-      else if (id.clock === end) end += struct.length;
+      if (clock + length <= end) known++;
+      else if (clock === end) end += length;
       else return 'other';
     }
-    if (known === structs.length) return 'known';
+    if (known * 3 === structs.length) return 'known';
     return known === 0 ? 'append' : 'other';
   }
 
