@@ -48,6 +48,17 @@ describe('wsServerSocket sendPacked (raw TCP path)', () => {
     });
   });
 
+  it('gives hundreds of recipients each its own copy, also across the buffers copies are cut from', async () => {
+    const payload = encoder.encode('AQHK1Z2LBwCEyNWdiwcGBWFiY2RlZmdoAA==');
+    const ids = Array.from({ length: 600 }, (_, i) => `call-${String(i).padStart(4, '0')}`);
+    const pairs = ids.map(() => socketPair());
+    pairs.forEach(({ socket }, i) => socket.sendPacked!(7, TYPE, header(ids[i]!), payload));
+    await endOfTick();
+    pairs.forEach(({ bytes }, i) => {
+      expect(bytes().equals(encodeWebSocketPackedMessage(7, TYPE, header(ids[i]!), payload)!), ids[i]).toBe(true);
+    });
+  });
+
   it('does not reuse a message for another id, type or payload in the same tick', async () => {
     const payload = encoder.encode('AAAA');
     const same = encoder.encode('AAAA'); // equal bytes, another array
