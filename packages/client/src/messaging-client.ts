@@ -203,7 +203,7 @@ export class MessagingClient {
         (error: unknown) => {
           if (entry.attempt !== attempt) return;
           // The connection dropped: keep the entry; the next connection resends it with the same id.
-          if (error instanceof ConnectionError) return void (entry.attempt = null);
+          if (error instanceof ConnectionError) return this.#outbox.requeue(entry);
           this.#outbox.remove(entry);
           if (error instanceof ConveneError && error.code === 'participant_not_found' && entry.to !== undefined) {
             this.#applyChanges(this.#table.remove(entry.to));

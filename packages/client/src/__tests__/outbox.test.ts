@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { Outbox, type OutboxEntry } from '../outbox.js';
+
+/**
+ * The outbox keeps track of where its queued entries start, so that a send does not look at every
+ * entry in flight. Whatever happens to entries, `queued()` must be exactly the entries not in
+ * flight, in call order: checked against that definition after every step of random histories.
+ */
+
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function entry(n: number) {
+  return {
+    tool: 'broadcast' as const,
+    arguments: { type: 't', message_json: String(n), message_id: `m${n}` },
+    to: undefined,
+    resolve: () => {},
+    reject: () => {},
+  };
+}
+
+describe('Outbox', () => {
+  it('lists exactly the entries not in flight, in call order, through random histories', () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const next = random(seed);
+      const outbox = new Outbox();
+      let all: OutboxEntry[] = [];
+      let made = 0;
+      const pick = (from: OutboxEntry[]) => from[Math.floor(next() * from.length)];
+      for (let step = 0; step < 400; step++) {
+        const roll = next();
+        const inFlight = all.filter((e) => e.attempt !== null);
+        if (roll < 0.35) {
+          all.push(outbox.push(entry(made++)));
+        } else if (roll < 0.6) {
+          // A flush writes the first few queued entries, in order.
+          for (const queued of outbox.queued().slice(0, 1 + Math.floor(next() * 3))) outbox.markSent(queued);
+        } else if (roll < 0.75 && inFlight.length > 0) {
+          // An ack, usually of the oldest write.
+          const acked = next() < 0.8 ? inFlight[0]! : pick(inFlight)!;
+          outbox.remove(acked);
+          all = all.filter((e) => e !== acked);
+        } else if (roll < 0.82 && inFlight.length > 0) {
+          outbox.requeue(pick(inFlight)!);
+        } else if (roll < 0.88 && all.length > 0) {
+          // A timeout takes out an entry, queued or not.
+          const gone = pick(all)!;
+          outbox.remove(gone);
+          all = all.filter((e) => e !== gone);
+        } else if (roll < 0.9) {
+          outbox.requeueInFlight();
+        }
+        expect(outbox.queued(), `seed ${seed}, step ${step}`).toEqual(all.filter((e) => e.attempt === null));
+        expect(outbox.size).toBe(all.length);
+        for (const e of all) expect(outbox.has(e)).toBe(true);
+      }
+    }
+  });
+
+  it('forgets removed entries and everything on rejectAll', () => {
+    const outbox = new Outbox();
+    const a = outbox.push(entry(1));
+    const b = outbox.push(entry(2));
+    outbox.markSent(a);
+    outbox.remove(a);
+    expect(outbox.has(a)).toBe(false);
+    expect(a.attempt).toBeNull();
+    outbox.remove(a); // twice is harmless
+    expect(outbox.queued()).toEqual([b]);
+    const reasons: unknown[] = [];
+    const c = outbox.push({ ...entry(3), reject: (error) => reasons.push(error) });
+    outbox.markSent(c);
+    outbox.rejectAll('gone');
+    expect(reasons).toEqual(['gone']);
+    expect(outbox.size).toBe(0);
+    expect(outbox.has(b)).toBe(false);
+    expect(outbox.queued()).toEqual([]);
+  });
+});
