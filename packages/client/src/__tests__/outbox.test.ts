@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+// The protocol's fuzz tests' seeded PRNG, so a failure replays from its seed.
+import { mulberry32 } from '../../../protocol/src/__tests__/fuzz-helpers.js';
 import { Outbox, type OutboxEntry } from '../outbox.js';
 
 /**
@@ -6,16 +8,6 @@ import { Outbox, type OutboxEntry } from '../outbox.js';
  * entry in flight. Whatever happens to entries, `queued()` must be exactly the entries not in
  * flight, in call order: checked against that definition after every step of random histories.
  */
-
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function entry(n: number) {
   return {
@@ -30,7 +22,7 @@ function entry(n: number) {
 describe('Outbox', () => {
   it('lists exactly the entries not in flight, in call order, through random histories', () => {
     for (let seed = 1; seed <= 40; seed++) {
-      const next = random(seed);
+      const next = mulberry32(seed);
       const outbox = new Outbox();
       let all: OutboxEntry[] = [];
       let made = 0;

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+// The protocol's fuzz tests' seeded PRNG, so a failure replays from its seed.
+import { mulberry32 } from '../../../protocol/src/__tests__/fuzz-helpers.js';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { outlineOfDecoded, outlineUpdate, readUpdateOutline, type UpdateOutline } from '../toolkits/sync/update-outline.js';
@@ -8,17 +10,6 @@ import { outlineOfDecoded, outlineUpdate, readUpdateOutline, type UpdateOutline 
  * accepts to every reader. It must refuse exactly what `Y.decodeUpdate` refuses (a reader would
  * otherwise receive an update its Yjs throws on) and see the same structs.
  */
-
-/** A deterministic generator (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Updates of every kind of content, as a client's transactions emit them, plus merged and whole-state ones. */
 function corpus(): { typing: Uint8Array[]; all: Uint8Array[] } {
@@ -143,7 +134,7 @@ describe('outlineUpdate', () => {
   });
 
   it('agrees with Yjs on thousands of mutated updates and on random bytes', () => {
-    const next = random(20261122);
+    const next = mulberry32(20261122);
     let refused = 0;
     let accepted = 0;
     for (let round = 0; round < 400; round++) {
