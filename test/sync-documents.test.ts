@@ -1,11 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RoomError, type RoomClient } from '@convene/client';
+import { nodeTransport } from '@convene/client/node';
 import { SchemaError, type ElementJson } from '@convene/client/sync';
 import type { RunningRoomServer } from '@convene/server';
 import { conveneClient } from './support/convene.js';
 import { startServer } from './support/server.js';
 import { labelSet, labels, listSchema, until } from './support/sync-fixtures.js';
 
+const decoder = new TextDecoder();
 let server: RunningRoomServer | undefined;
 const clients: RoomClient[] = [];
 afterEach(async () => {
@@ -39,6 +41,47 @@ describe('room.sync with two Convene clients', () => {
     // Same order on both sides, not just the same set.
     expect(labels(a)).toEqual(labels(b));
     expect(a.snapshot).toEqual(b.snapshot);
+  });
+
+  it('asks the room to acknowledge one edit in eight, and sync.flush still confirms them all', async () => {
+    server ??= await startServer();
+    // Counts the acknowledgements alice's socket receives: header frames of `__response__` messages.
+    let responses = 0;
+    const counting: typeof nodeTransport = () => {
+      const inner = nodeTransport();
+      return (options, handlers) =>
+        inner(options, {
+          ...handlers,
+          onMessage: (frame) => {
+            if (frame.length >= 16 && new DataView(frame.buffer, frame.byteOffset).getUint32(8) === 0 && decoder.decode(frame.subarray(16)) === '__response__') responses++;
+            handlers.onMessage(frame);
+          },
+        });
+    };
+    const alice = conveneClient({ url: server.url, room: 'docs', name: 'alice', transport: counting() });
+    clients.push(alice);
+    await alice.start();
+    const bob = await join('bob');
+    const schema = listSchema();
+    const a = await alice.sync.open('quiet.doc', { schema });
+    const b = await bob.sync.open('quiet.doc', { schema });
+    const before = responses;
+    const edits = 80;
+    for (let i = 0; i < edits; i++) {
+      a.root.createChildElement('item', { label: `a${i}` });
+      await new Promise((resolve) => setTimeout(resolve, 0)); // one chunk per edit
+    }
+    await alice.sync.flush('quiet.doc');
+    const acknowledged = responses - before;
+    expect(acknowledged).toBeGreaterThanOrEqual(edits / 8);
+    expect(acknowledged).toBeLessThanOrEqual(edits / 8 + 2);
+    const expected = Array.from({ length: edits }, (_, i) => `a${i}`).sort();
+    await until(() => labelSet(b).join(), () => labelSet(b).join() === expected.join());
+    expect(labels(b)).toEqual(labels(a));
+    // A newcomer gets the whole document from the server's own copy.
+    const carol = await join('carol');
+    const c = await carol.sync.open('quiet.doc', { schema });
+    expect(labels(c)).toEqual(labels(a));
   });
 
   it('carries attributes and text both ways, and deletions', async () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { decodeBase64, encodeBase64, type ApiScope } from '@convene/protocol';
+import { decodeBase64, encodeBase64, pack, type ApiScope } from '@convene/protocol';
 import type { RunningRoomServer } from '@convene/server';
 import { RawClient, type Received } from './support/raw-client.js';
 import { startServer } from './support/server.js';
@@ -72,7 +72,7 @@ describe('sync.open on the wire', () => {
     const state = await stream.next(0);
     const header = state.header as { chunk: { type: string; headers: Record<string, unknown> } };
     expect(header.chunk.type).toBe('binary');
-    expect(header.chunk.headers).toEqual({ kind: 'state', path: 'notes/a.doc', schema: SCHEMA, vector: expect.any(String) });
+    expect(header.chunk.headers).toEqual({ kind: 'state', path: 'notes/a.doc', schema: SCHEMA, vector: expect.any(String), chunk_acks: 'optional' });
     // A new document: the empty update "AAA=" (PROTOCOL.md §7(d)).
     expect(decoder.decode(state.payload)).toBe('AAA=');
     await stream.close();
@@ -123,6 +123,35 @@ describe('sync.open on the wire', () => {
     Y.applyUpdate(behind, atVector);
     Y.applyUpdate(behind, diff);
     expect(behind.get('xml', Y.XmlElement).toString()).toBe(local.get('xml', Y.XmlElement).toString());
+  });
+
+  it('answers a chunk that says ack: false only when it fails, and still applies and forwards it', async () => {
+    const alice = await peer('alice');
+    const bob = await peer('bob');
+    const a = await open(alice, 'A', { path: 'quiet.doc' });
+    const b = await open(bob, 'B', { path: 'quiet.doc' });
+    await a.next(0);
+    await b.next(0);
+    const quiet = (toolCallId: unknown, payload: Uint8Array) =>
+      alice.sendMessage('room.tool_call_request_chunk', pack({ tool_call_id: toolCallId, chunk: { type: 'binary', headers: { kind: 'sync' } }, ack: false }, payload));
+    const author = new Y.Doc();
+    const ids = ['1', '2', '3'].map((label) => quiet('A', encoder.encode(encodeBase64(itemUpdate(label, author)))));
+    // A failing one is still answered, with its own id: an unknown stream, and a header that is not a stream's.
+    const lost = quiet('nobody', encoder.encode(encodeBase64(itemUpdate('4', new Y.Doc()))));
+    const bad = alice.sendMessage('room.tool_call_request_chunk', pack({ tool_call_id: 7, chunk: 'not content', ack: false }));
+    await alice.barrier();
+    const answered = alice.received.filter((m) => m.type === '__response__').map((m) => m.id);
+    for (const id of ids) expect(answered).not.toContain(id);
+    const answerTo = (id: number) => alice.received.find((m) => m.type === '__response__' && m.id === id)!;
+    expect(answerTo(lost).header).toMatchObject({ type: 'error', code: 404 });
+    expect(answerTo(bad).header).toMatchObject({ type: 'error', code: 400 });
+    // Each quiet edit reached bob, in order, and the document has them all.
+    const fanned = await Promise.all([1, 2, 3].map((i) => b.next(i)));
+    const mirror = new Y.Doc();
+    for (const message of fanned) applyPayload(mirror, message);
+    expect(mirror.get('xml', Y.XmlElement).toString()).toBe(author.get('xml', Y.XmlElement).toString());
+    // A chunk without the field is acknowledged as before.
+    expect(await a.sync(itemUpdate('5', author))).toEqual({ type: 'empty' });
   });
 
   it('refuses an undecodable update with an error chunk and keeps the stream and the room working', async () => {

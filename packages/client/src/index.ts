@@ -8,7 +8,7 @@ export type { InvokeRequest } from './invoke-tool.js';
 export type { RoomHost, Session, SessionHooks, ServerMessage } from './room-host.js';
 export type { RoomSocket, SentRequest } from './room-socket.js';
 export { LocalParticipant } from './local-participant.js';
-export { ToolCallStream, type StreamConsumer } from './tool-call-stream.js';
+export { ToolCallStream, type ChunkOptions, type StreamConsumer } from './tool-call-stream.js';
 export type { StreamInvokeRequest } from './tool-call-streams.js';
 export { MessagingClient } from './messaging-client.js';
 export type { MessagingEvents, RoomMessage, SendMessageParams, BroadcastMessageParams } from './messaging-types.js';

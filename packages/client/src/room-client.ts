@@ -237,15 +237,19 @@ export class RoomClient implements RoomHost {
     return this.#streams.open(request, options);
   }
 
-  /** Sends any message that expects a `__response__`; for sub-clients and protocol extensions. */
-  request(type: string, data: Uint8Array, options?: RequestOptions): Promise<Content> {
+  /**
+   * Sends any message that expects a `__response__`; for sub-clients and protocol extensions.
+   * `silent`: the server answers it only if it fails (a request chunk with `ack: false`), and it
+   * resolves once a later request on the same socket is answered.
+   */
+  request(type: string, data: Uint8Array, options?: RequestOptions, silent = false): Promise<Content> {
     // Connected, with no timeout or signal to watch: write now. The deadline machinery (an
     // AbortController and its listeners) cost more than the rest of a document edit's send.
     const live = this.#connection.socket;
-    if (live !== null && options?.timeout === undefined && options?.signal === undefined) return live.request(type, data).response;
+    if (live !== null && options?.timeout === undefined && options?.signal === undefined) return live.request(type, data, silent).response;
     return withDeadline(options, (signal) => {
       const write = (socket: RoomSocket): Promise<Content> => {
-        const sent = socket.request(type, data);
+        const sent = socket.request(type, data, silent);
         signal.addEventListener('abort', () => socket.cancel(sent.id), { once: true });
         return sent.response;
       };

@@ -86,15 +86,18 @@ export class RoomSocket {
     return true;
   }
 
-  /** Writes a message that expects a `__response__`. */
-  request(type: string, data: Uint8Array): SentRequest {
+  /**
+   * Writes a message that expects a `__response__`; a `silent` one is answered only if it fails,
+   * and settles once a later request is answered (see {@link RequestTracker}).
+   */
+  request(type: string, data: Uint8Array, silent = false): SentRequest {
     if (this.#closed || this.#transport === null) {
       const error = new ConnectionError('disconnected', 'the room connection is closed', { terminal: false });
       return { id: -1, response: Promise.reject(error) };
     }
     const id = this.#nextId++;
     // Track before writing: a failing write closes the socket and must find this request.
-    const response = this.#requests.track(id);
+    const response = this.#requests.track(id, silent);
     this.#write(id, type, data);
     return { id, response };
   }

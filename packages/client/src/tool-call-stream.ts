@@ -7,8 +7,18 @@ import {
 import type { RequestOptions } from './request-options.js';
 import { errorFromContent } from './request-tracker.js';
 
-/** Sends one `room.tool_call_request_chunk` and resolves with its acknowledgement. */
-export type ChunkRequest = (data: Uint8Array, options?: RequestOptions) => Promise<Content>;
+/** Sends one `room.tool_call_request_chunk` and resolves with its acknowledgement (`silent`: see {@link ChunkOptions}). */
+export type ChunkRequest = (data: Uint8Array, options?: RequestOptions, silent?: boolean) => Promise<Content>;
+
+export interface ChunkOptions extends RequestOptions {
+  /**
+   * `false`: the chunk asks for no acknowledgement of its own (`ack: false` in its header, a Convene
+   * extension, docs/WIRE-EXTENSIONS.md); the server answers it only if it fails. It settles once
+   * the room answers a later request of this client, so it keeps its place in the send window
+   * until then. Only for a server that announced it (a document's `chunk_acks: "optional"`).
+   */
+  ack?: boolean;
+}
 
 /** A synchronous reader of a stream's response chunks (see {@link ToolCallStream.consume}). */
 export interface StreamConsumer {
@@ -65,18 +75,19 @@ export class ToolCallStream implements AsyncIterable<Content> {
   }
 
   /** Sends a request chunk; resolves when the server acknowledged it. */
-  send(content: Content, options?: RequestOptions): Promise<void> {
+  send(content: Content, options?: ChunkOptions): Promise<void> {
     const { header, payload } = contentToWire(content);
-    const data = pack({ tool_call_id: this.toolCallId, chunk: header }, payload);
+    const silent = options?.ack === false;
+    const data = pack(silent ? { tool_call_id: this.toolCallId, chunk: header, ack: false } : { tool_call_id: this.toolCallId, chunk: header }, payload);
     // Sending synchronously keeps the wire order equal to the call order.
     if (this.#inFlight < SEND_WINDOW && this.#blocked.length === 0) return this.#go(data, options);
     return new Promise<void>((resolve, reject) => this.#blocked.push(() => this.#go(data, options).then(resolve, reject)));
   }
 
-  #go(data: Uint8Array, options: RequestOptions | undefined): Promise<void> {
+  #go(data: Uint8Array, options: ChunkOptions | undefined): Promise<void> {
     if (this.#failure !== null) return Promise.reject(this.#failure);
     this.#inFlight++;
-    return this.#request(data, options).then(this.#acknowledged, this.#refused);
+    return this.#request(data, options, options?.ack === false).then(this.#acknowledged, this.#refused);
   }
 
   readonly #acknowledged = (): void => {

@@ -15,7 +15,7 @@ export type StreamInvokeRequest = Omit<InvokeRequest, 'arguments' | 'toolCallId'
 
 interface Invoker {
   invoke(request: InvokeRequest, options?: RequestOptions): Promise<Content>;
-  request(type: string, data: Uint8Array, options?: RequestOptions): Promise<Content>;
+  request(type: string, data: Uint8Array, options?: RequestOptions, silent?: boolean): Promise<Content>;
 }
 
 /**
@@ -48,7 +48,7 @@ export class ToolCallStreams {
     const toolCallId = `${Date.now()}-${randomId(16)}`;
     const stream = new ToolCallStream(
       toolCallId,
-      (data, chunkOptions) => this.#invoker.request(MessageType.ToolCallRequestChunk, data, chunkOptions),
+      (data, chunkOptions, silent) => this.#invoker.request(MessageType.ToolCallRequestChunk, data, chunkOptions, silent),
       () => this.#open.delete(toolCallId),
     );
     // Registered before the call goes out: the first chunks may arrive right behind the answer.

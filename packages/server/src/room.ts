@@ -198,15 +198,17 @@ export class Room {
     void answered.finally(() => this.#inFlight.delete(answered));
   }
 
-  /** A request chunk of a streaming tool call: handed to its stream and acknowledged (§4.3). */
+  /** A request chunk of a streaming tool call: handed to its stream and acknowledged (§4.3) unless it says `ack: false`. */
   #requestChunk(participant: Participant, message: WireMessage): void {
     const connection = participant.connection;
     let content: Content;
     let toolCallId: unknown;
+    let acknowledge: boolean;
     try {
       const { header, payload } = chunkHeadersOf(participant).unpack(message.data);
       if (!isPlainObject(header)) throw new ProtocolError('packed header must be a JSON object');
       toolCallId = header['tool_call_id'];
+      acknowledge = header['ack'] !== false;
       content = contentFromWire(header['chunk'], payload);
     } catch (error) {
       connection.respond(message.id, errorContent('bad_request', (error as ProtocolError).message));
@@ -223,7 +225,9 @@ export class Room {
       connection.respond(message.id, errorContent((error as ConveneError).code, (error as Error).message));
       return;
     }
-    connection.respond(message.id, EMPTY_CONTENT);
+    // `ack: false` (a Convene extension): the client learns of success from the answer to a later
+    // request, so only failures are answered. An acknowledgement is a socket write of its own.
+    if (acknowledge) connection.respond(message.id, EMPTY_CONTENT);
     participant.forgetStreamIfDone(stream);
   }
 

@@ -27,18 +27,21 @@ export interface StateChunk {
   update: Uint8Array;
   /** The server's state vector (Convene extension), when it sent one. */
   vector: Uint8Array | null;
+  /** The server acknowledges a `sync` chunk only when asked (`chunk_acks: "optional"`, Convene extension). */
+  optionalAcks: boolean;
 }
 
 /** Reads the first response chunk of `sync.open`; throws `ProtocolError` when it is not a `state` for `path`. */
 export function readStateChunk(chunk: Content | null, path: string): StateChunk {
   if (chunk === null) throw new ProtocolError('sync.open closed before the document state arrived');
   if (chunk.type !== 'binary' || chunk.headers['kind'] !== 'state') throw new ProtocolError(`sync.open answered with a ${chunk.type} chunk, not "state"`);
-  const { path: replyPath, schema, vector } = chunk.headers;
+  const { path: replyPath, schema, vector, chunk_acks: chunkAcks } = chunk.headers;
   if (typeof replyPath !== 'string' || normalizeSyncPath(replyPath) !== path) throw new ProtocolError('sync.open answered for another path');
   if (!isPlainObject(schema)) throw new ProtocolError('sync.open answered without a schema');
   return {
     schema,
     update: decodeSyncPayload(chunk.data),
     vector: typeof vector === 'string' && vector.length > 0 ? decodeBase64(vector) : null,
+    optionalAcks: chunkAcks === 'optional',
   };
 }

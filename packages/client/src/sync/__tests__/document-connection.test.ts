@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { ConnectionError, EMPTY_CONTENT, contentFromWire, decodeBase64, encodeBase64, unpackObject, type Content, type ConveneError } from '@convene/protocol';
+import { ConnectionError, EMPTY_CONTENT, contentFromWire, decodeBase64, encodeBase64, errorContent, packContent, unpackObject, type Content, type ConveneError } from '@convene/protocol';
+import { RequestTracker } from '../../request-tracker.js';
 import { ToolCallStream } from '../../tool-call-stream.js';
-import { DocumentConnection } from '../document-connection.js';
+import { ACK_EVERY, DocumentConnection } from '../document-connection.js';
 import { ChildProperty, ElementType, ValueProperty } from '../element-type.js';
 import { MeshSchema } from '../mesh-schema.js';
 
@@ -19,10 +20,12 @@ const decoder = new TextDecoder();
 /** A real ToolCallStream whose request chunks are recorded and acknowledged only when the test says so. */
 function scriptedStream() {
   const sent: Content[] = [];
+  const acked: unknown[] = [];
   const acks: (() => void)[] = [];
   const stream = new ToolCallStream('call', (data) => {
     const { header, payload } = unpackObject(data);
     sent.push(contentFromWire(header['chunk'], payload));
+    acked.push(header['ack']);
     return new Promise<Content>((resolve) => acks.push(() => resolve(EMPTY_CONTENT)));
   }, () => {});
   const ackAll = async () => {
@@ -38,7 +41,7 @@ function scriptedStream() {
       headers: { kind: 'state', path: 'p.doc', schema: schema.toJson(), vector: encodeBase64(Y.encodeStateVector(server)) },
       data: encoder.encode(encodeBase64(vector ? Y.encodeStateAsUpdate(server, vector) : Y.encodeStateAsUpdate(server))),
     });
-  return { stream, sent, ackAll, state };
+  return { stream, sent, acked, ackAll, state };
 }
 
 const updateOf = (chunk: Content): Uint8Array => decodeBase64(decoder.decode((chunk as { data: Uint8Array }).data));
@@ -53,6 +56,97 @@ async function openWith(script: ReturnType<typeof scriptedStream>, server: Y.Doc
   await script.ackAll();
   return opening;
 }
+
+/**
+ * A stream to a server that acknowledges a chunk only when asked (`chunk_acks: "optional"`), with
+ * the client's real RequestTracker: a silent chunk settles when a later one is answered. The test
+ * answers the chunks that asked, or fails one of them, when it says so.
+ */
+function optionalAckStream() {
+  const tracker = new RequestTracker();
+  const sent: { content: Content; ack: unknown; silent: boolean; id: number }[] = [];
+  let nextId = 0;
+  const stream = new ToolCallStream('call', (data, _options, silent) => {
+    const { header, payload } = unpackObject(data);
+    const id = nextId++;
+    sent.push({ content: contentFromWire(header['chunk'], payload), ack: header['ack'], silent: silent === true, id });
+    return tracker.track(id, silent);
+  }, () => {});
+  const tick = () => new Promise((r) => setTimeout(r, 0));
+  /** The server answers every chunk that asked for it (in order), as it handles them. */
+  let answered = 0;
+  const answerAsked = async () => {
+    await tick();
+    for (; answered < sent.length; answered++) if (!sent[answered]!.silent) tracker.settle(sent[answered]!.id, packContent(EMPTY_CONTENT));
+    await tick();
+  };
+  const state = (server: Y.Doc) =>
+    stream.receive({
+      type: 'binary',
+      headers: { kind: 'state', path: 'p.doc', schema: schema.toJson(), vector: encodeBase64(Y.encodeStateVector(server)), chunk_acks: 'optional' },
+      data: encoder.encode(encodeBase64(Y.encodeStateAsUpdate(server))),
+    });
+  const open = async () => {
+    const opening = DocumentConnection.open({ invokeStream: async () => stream }, { path: 'p.doc', create: true, schema, initialJson: null });
+    await tick();
+    state(new Y.Doc());
+    await answerAsked();
+    return opening;
+  };
+  return { stream, sent, tracker, answerAsked, open, tick };
+}
+
+describe('DocumentConnection with a server whose acknowledgements are optional', () => {
+  it('asks for an acknowledgement every ACK_EVERY chunks, and whenSent asks once more to learn the rest arrived', async () => {
+    const script = optionalAckStream();
+    const connection = await script.open();
+    const edits = ACK_EVERY * 2 + 3;
+    for (let i = 0; i < edits; i++) {
+      connection.document.root.createChildElement('item', { label: String(i) });
+      await script.answerAsked();
+    }
+    const syncs = script.sent.slice(1);
+    expect(syncs).toHaveLength(edits);
+    // Every ACK_EVERY-th asks (no `ack` field); the others say `ack: false` and are tracked as silent.
+    const asked = syncs.map((c, i) => ((i + 1) % ACK_EVERY === 0 ? undefined : false));
+    expect(syncs.map((c) => c.ack)).toEqual(asked);
+    expect(syncs.map((c) => c.silent)).toEqual(asked.map((a) => a === false));
+    // The start chunk asked too.
+    expect(script.sent[0]!.ack).toBeUndefined();
+
+    let sent = false;
+    const whenSent = connection.whenSent().then(() => void (sent = true));
+    await script.tick();
+    // The last three are silent and nothing after them was answered: whenSent sends an empty update that asks.
+    const flush = script.sent.at(-1)!;
+    expect(script.sent).toHaveLength(edits + 2);
+    expect(flush.ack).toBeUndefined();
+    expect(Array.from(updateOf(flush.content))).toEqual([0, 0]);
+    expect(sent).toBe(false);
+    await script.answerAsked();
+    await whenSent;
+    expect(sent).toBe(true);
+    expect(script.tracker.size).toBe(0);
+    const server = new Y.Doc();
+    for (const chunk of script.sent.slice(1)) Y.applyUpdate(server, updateOf(chunk.content));
+    expect(labels(server)).toEqual(labels(connection.document.ydoc));
+    expect(labels(server)).toHaveLength(edits);
+  });
+
+  it('reports a silent chunk the server refused, as an acknowledged one would be', async () => {
+    const script = optionalAckStream();
+    const connection = await script.open();
+    connection.document.root.createChildElement('item', { label: 'a' });
+    await script.tick();
+    const refused = script.sent.at(-1)!;
+    expect(refused.silent).toBe(true);
+    // Its window slot comes back and whenSent does not hang on it.
+    script.tracker.settle(refused.id, packContent(errorContent('rate_limited', 'slow down')));
+    await script.tick();
+    await connection.whenSent();
+    expect(script.tracker.size).toBe(0);
+  });
+});
 
 describe('DocumentConnection', () => {
   it('sends start first, then each transaction; merges what piles up behind an unacknowledged chunk', async () => {
@@ -69,6 +163,8 @@ describe('DocumentConnection', () => {
     await connection.whenSent();
     const syncs = script.sent.slice(1);
     expect(syncs.map((c) => (c as { headers: unknown }).headers)).toEqual([{ kind: 'sync' }, { kind: 'sync' }]);
+    // A server without `chunk_acks: "optional"` (MeshAgent's) is asked to acknowledge every chunk.
+    expect(script.acked).toEqual([undefined, undefined, undefined]);
     const server = new Y.Doc();
     for (const chunk of syncs) Y.applyUpdate(server, updateOf(chunk));
     expect(labels(server)).toEqual(['1', '2', '3', '4']);

@@ -58,7 +58,8 @@ export async function openDocumentStream(context: ToolContext, stream: ToolCallS
     stream.send({
       type: 'binary',
       // `vector` is a Convene extension (docs/WIRE-EXTENSIONS.md): our client diffs its offline edits against it.
-      headers: { kind: 'state', path: wire, schema: schema.json, vector: encodeBase64(Y.encodeStateVector(document.doc)) },
+      // `chunk_acks`: `sync` chunks that say `ack: false` are answered only if they fail (docs/WIRE-EXTENSIONS.md).
+      headers: { kind: 'state', path: wire, schema: schema.json, vector: encodeBase64(Y.encodeStateVector(document.doc)), chunk_acks: 'optional' },
       data: encodeBase64Bytes(update),
     });
     // This stream's own updates carry `stream` as their origin, so they are not sent back to it.
