@@ -2,7 +2,11 @@
 // Convene, with the client CPU per delivery, for quick A/B checks of a client or server change:
 //   node bench/doc-latency-probe.mjs [reps] [N] [ms]
 // TARGETS=yws,convene (default); PROFILE=<dir>: V8 profiles (summarize with bench/profile-summary.mjs).
+// With both targets it also prints every repetition's convene/yws p99 ratio and their median with a
+// 95 % bootstrap interval: the way to read the p99 target, which one full run's three pairs cannot
+// settle on this machine (RESULTS.md, "Document p99 at N = 10").
 import { settings } from './lib/harness.mjs';
+import { medianWithCi } from './lib/stats.mjs';
 import { docLatency } from './scenarios/docs.mjs';
 
 if (process.env.PROFILE) settings.profileDir = process.env.PROFILE;
@@ -24,4 +28,12 @@ for (const metric of ['p50', 'p99', 'clientCpuPerDelivery', 'cpuPerDelivery']) {
   const values = Object.fromEntries(targets.map((t) => [t, median(results[t].map((r) => r[metric]))]));
   const ratio = values.convene && values.yws ? `, convene/yws ${(values.convene / values.yws).toFixed(2)}×` : '';
   console.log(`${metric} (median of ${reps}): ${targets.map((t) => `${t} ${values[t].toFixed(2)}`).join(', ')}${ratio}`);
+}
+if (results.convene && results.yws) {
+  const ratios = results.convene.map((run, i) => run.p99 / results.yws[i].p99);
+  const { median: mid, low, high } = medianWithCi(ratios);
+  // A bootstrap interval over a handful of pairs is far too narrow: no reading below ten.
+  const reading = ratios.length < 10 ? 'too few pairs to read; run 10 or more' : high <= 1 ? 'no worse than y-websocket' : low > 1 ? 'worse than y-websocket' : 'undecided at this sample size';
+  console.log(`p99 convene/yws per repetition: ${ratios.map((r) => r.toFixed(2)).join(' ')}`);
+  console.log(`p99 convene/yws over ${ratios.length} pairs: median ${mid.toFixed(2)}×, 95 % interval ${low.toFixed(2)}–${high.toFixed(2)}× (${reading})`);
 }
