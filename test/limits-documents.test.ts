@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RoomError, type RoomClient } from '@convene/client';
 import type { RunningRoomServer } from '@convene/server';
-import { conveneClient } from './support/convene.js';
+import { conveneClient, tappedTransport } from './support/convene.js';
 import { startServer } from './support/server.js';
 import { labels, listSchema, until } from './support/sync-fixtures.js';
 
+const decoder = new TextDecoder();
 let server: RunningRoomServer | undefined;
 const clients: RoomClient[] = [];
 afterEach(async () => {
@@ -57,5 +58,38 @@ describe('maxOpenDocuments', () => {
     const open = await Promise.all(['a.doc', 'b.doc', 'c.doc'].map((path) => alice.sync.open(path, { schema })));
     expect(open).toHaveLength(3);
     expect((await alice.sync.open('d.doc', { schema }).catch((error: unknown) => error) as RoomError).code).toBe('rate_limited');
+  });
+});
+
+describe('messagesPerSecond and document edits', () => {
+  it('sends again the edits refused for the rate, so sync.flush means the room has every one', async () => {
+    // 2 messages/s with a burst of 40: a sync chunk costs 1/16, so about 640 pass at once, 32/s after.
+    server = await startServer({ limits: { messagesPerSecond: 2, messageBurst: 40 } });
+    let refusals = 0;
+    const counting = tappedTransport((frame) => {
+      if (decoder.decode(frame).includes('messages/s exceeded')) refusals++;
+    });
+    const alice = conveneClient({ url: server.url, room: 'rate', name: 'alice', transport: counting });
+    clients.push(alice);
+    await alice.start();
+    const schema = listSchema();
+    const a = await alice.sync.open('rate.doc', { schema });
+    // One chunk per edit until the room refuses some, then a few more (under the 40 refusals that would close the connection).
+    let edits = 0;
+    for (let after = 0; after < 3 && edits < 5_000; edits++) {
+      a.root.createChildElement('item', { label: `a${edits}` });
+      await new Promise((resolve) => setImmediate(resolve));
+      if (refusals > 0) after++;
+    }
+    await alice.sync.flush('rate.doc');
+    expect(refusals).toBeGreaterThan(0);
+    expect(alice.status).toBe('connected');
+    // A newcomer reads the server's copy: nothing refused is missing from it.
+    const bob = conveneClient({ url: server.url, room: 'rate', name: 'bob' });
+    clients.push(bob);
+    await bob.start();
+    const b = await bob.sync.open('rate.doc', { schema });
+    expect(labels(b)).toHaveLength(edits);
+    expect(labels(b)).toEqual(labels(a));
   });
 });

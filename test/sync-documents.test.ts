@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RoomError, type RoomClient } from '@convene/client';
-import { nodeTransport } from '@convene/client/node';
 import { SchemaError, type ElementJson } from '@convene/client/sync';
 import type { RunningRoomServer } from '@convene/server';
-import { conveneClient } from './support/convene.js';
+import { conveneClient, tappedTransport } from './support/convene.js';
 import { startServer } from './support/server.js';
 import { labelSet, labels, listSchema, until } from './support/sync-fixtures.js';
 
@@ -47,18 +46,10 @@ describe('room.sync with two Convene clients', () => {
     server ??= await startServer();
     // Counts the acknowledgements alice's socket receives: header frames of `__response__` messages.
     let responses = 0;
-    const counting: typeof nodeTransport = () => {
-      const inner = nodeTransport();
-      return (options, handlers) =>
-        inner(options, {
-          ...handlers,
-          onMessage: (frame) => {
-            if (frame.length >= 16 && new DataView(frame.buffer, frame.byteOffset).getUint32(8) === 0 && decoder.decode(frame.subarray(16)) === '__response__') responses++;
-            handlers.onMessage(frame);
-          },
-        });
-    };
-    const alice = conveneClient({ url: server.url, room: 'docs', name: 'alice', transport: counting() });
+    const counting = tappedTransport((frame) => {
+      if (frame.length >= 16 && new DataView(frame.buffer, frame.byteOffset).getUint32(8) === 0 && decoder.decode(frame.subarray(16)) === '__response__') responses++;
+    });
+    const alice = conveneClient({ url: server.url, room: 'docs', name: 'alice', transport: counting });
     clients.push(alice);
     await alice.start();
     const bob = await join('bob');

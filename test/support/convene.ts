@@ -1,4 +1,4 @@
-import { RoomClient, nodeTransport, type RoomClientOptions } from '@convene/client/node';
+import { RoomClient, nodeTransport, type RoomClientOptions, type TransportFactory } from '@convene/client/node';
 import { participantToken } from '@convene/client/tokens';
 import { SECRET } from './server.js';
 
@@ -15,4 +15,17 @@ export function conveneClient(
     }),
     ...rest,
   });
+}
+
+/** `nodeTransport()` that shows every frame the client receives to `onFrame` first (for counting answers). */
+export function tappedTransport(onFrame: (frame: Uint8Array) => void): TransportFactory {
+  const inner = nodeTransport();
+  return (options, handlers) =>
+    inner(options, {
+      ...handlers,
+      onMessage: (frame) => {
+        onFrame(frame);
+        handlers.onMessage(frame);
+      },
+    });
 }

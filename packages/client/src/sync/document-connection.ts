@@ -32,6 +32,14 @@ export const ACK_EVERY = 8;
 const SILENT: ChunkOptions = Object.freeze({ ack: false });
 
 /**
+ * A chunk the room refused for the connection's message rate (`rate_limited`) goes again after
+ * this long, merged with the edits made meanwhile; the wait doubles while refusals continue, up to
+ * {@link RETRY_MAX_MS}. Without it the room would lack that edit until the next reconnect.
+ */
+export const RETRY_FIRST_MS = 250;
+const RETRY_MAX_MS = 4_000;
+
+/**
  * One open document and its `sync.open` stream. The local transactions of one tick are merged into
  * one chunk, which goes out at once and in order: chunks are pipelined (the stream bounds how many
  * await their acknowledgement), so an edit never waits a round trip behind the previous one. When the connection drops, edits stay
@@ -52,11 +60,15 @@ export class DocumentConnection {
   #optionalAcks = false;
   /** Chunks sent since the last one that asked for an acknowledgement, with optional acks. */
   #silentRun = 0;
-  /** `whenSent` callers waiting for `#unacked` to reach 0. */
+  /** `whenSent` callers waiting until no chunk is in flight or waiting to go again. */
   #drained: (() => void)[] = [];
   #closed = false;
   /** `#onUpdate` is registered: it is left off while a remote edit applies (see `#apply`). */
   #listening = false;
+  /** Updates the room refused for its rate, to go again when `#retryTimer` fires. */
+  #retry: Uint8Array[] = [];
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #retryDelay = RETRY_FIRST_MS;
 
   private constructor(host: SyncStreamHost, document: MeshDocument, stream: ToolCallStream, optionalAcks: boolean) {
     this.#host = host;
@@ -84,6 +96,8 @@ export class DocumentConnection {
   /** The connection dropped: the stream is gone; edits keep accumulating in the document. */
   suspend(): void {
     this.#stream = null;
+    // `resume` sends everything the server lacks, refused updates included.
+    this.#cancelRetry();
   }
 
   /** After a reconnect: exchange state vectors both ways (PROTOCOL.md §1.4, WIRE-EXTENSIONS "Documents"). */
@@ -111,7 +125,7 @@ export class DocumentConnection {
   async whenSent(): Promise<void> {
     for (;;) {
       if (this.#scheduled) await Promise.resolve(); // the queued send runs first
-      else if (this.#unacked > 0) {
+      else if (this.#unacked > 0 || this.#retryTimer !== undefined) {
         // Chunks that asked for no acknowledgement settle only when a later one is answered.
         if (this.#silentRun > 0) this.#sendChunk(EMPTY_UPDATE, true);
         await new Promise<void>((resolve) => this.#drained.push(resolve));
@@ -123,6 +137,7 @@ export class DocumentConnection {
   async close(): Promise<void> {
     await this.whenSent();
     this.#closed = true;
+    this.#cancelRetry();
     this.document.ydoc.off('beforeTransaction', this.#onTransaction);
     this.#listen(false);
     const stream = this.#stream;
@@ -202,17 +217,68 @@ export class DocumentConnection {
   #sendChunk(update: Uint8Array, ack: boolean): void {
     const stream = this.#stream;
     if (!stream) return;
-    const silent = this.#optionalAcks && !ack && ++this.#silentRun < ACK_EVERY;
+    // While `whenSent` waits, every chunk asks: a silent one sent then would be settled by nothing
+    // if no edit followed it, and the wait would never end.
+    const silent = this.#optionalAcks && !ack && this.#drained.length === 0 && ++this.#silentRun < ACK_EVERY;
     if (!silent) this.#silentRun = 0;
     this.#unacked++;
-    // A failed stream needs nothing here: `resume` sends everything the server lacks.
-    stream.send(syncChunk(update), silent ? SILENT : undefined).then(this.#settled, this.#settled);
+    stream.send(syncChunk(update), silent ? SILENT : undefined).then(this.#acknowledged, (error: unknown) => this.#refused(stream, update, error));
+  }
+
+  readonly #acknowledged = (): void => {
+    this.#retryDelay = RETRY_FIRST_MS;
+    this.#settled();
+  };
+
+  /**
+   * The room refused one chunk and the stream goes on: a refusal for rate is sent again later,
+   * anything else (too large, not allowed) is the app's to hear. A failed or replaced stream needs
+   * nothing here: `resume` sends everything the server lacks.
+   */
+  #refused(stream: ToolCallStream, update: Uint8Array, error: unknown): void {
+    if (stream === this.#stream && !stream.closed && !this.#closed) {
+      if (error instanceof RoomError && error.code === 'rate_limited') {
+        // The empty update `whenSent` sends only asks for an answer, and the refusal was one.
+        if (update !== EMPTY_UPDATE) this.#retryLater(update);
+      } else if (!(error instanceof ConnectionError)) {
+        this.document.reportError(asConveneError(error));
+      }
+    }
+    this.#settled();
+  }
+
+  #retryLater(update: Uint8Array): void {
+    this.#retry.push(update);
+    if (this.#retryTimer !== undefined) return;
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = undefined;
+      // First in the merge: it came before what is pending.
+      this.#pending.unshift(...this.#retry.splice(0));
+      this.#kick();
+      this.#wakeDrained(); // `whenSent` looks again (the send is queued, or there is no stream)
+    }, this.#retryDelay);
+    this.#retryDelay = Math.min(this.#retryDelay * 2, RETRY_MAX_MS);
+  }
+
+  #cancelRetry(): void {
+    if (this.#retryTimer === undefined) return;
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = undefined;
+    this.#retry = [];
+    this.#retryDelay = RETRY_FIRST_MS;
+    this.#wakeDrained();
   }
 
   readonly #settled = (): void => {
-    if (--this.#unacked > 0) return;
-    for (const resolve of this.#drained.splice(0)) resolve();
+    this.#unacked--;
+    this.#wakeDrained();
   };
+
+  /** Wakes the `whenSent` callers when nothing is in flight or waiting to go again; each checks anew. */
+  #wakeDrained(): void {
+    if (this.#unacked > 0 || this.#retryTimer !== undefined) return;
+    for (const resolve of this.#drained.splice(0)) resolve();
+  }
 
   #apply(chunk: Content): void {
     if (chunk.type !== 'binary' || (chunk.headers['kind'] !== 'sync' && chunk.headers['kind'] !== 'state')) return;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { ConnectionError, EMPTY_CONTENT, contentFromWire, decodeBase64, encodeBase64, errorContent, packContent, unpackObject, type Content, type ConveneError } from '@convene/protocol';
+import { ConnectionError, EMPTY_CONTENT, contentFromWire, decodeBase64, encodeBase64, errorContent, packContent, unpackObject, type Content, type ConveneError, type ErrorCode } from '@convene/protocol';
 import { RequestTracker } from '../../request-tracker.js';
 import { ToolCallStream } from '../../tool-call-stream.js';
-import { ACK_EVERY, DocumentConnection } from '../document-connection.js';
+import { ACK_EVERY, DocumentConnection, RETRY_FIRST_MS } from '../document-connection.js';
 import { ChildProperty, ElementType, ValueProperty } from '../element-type.js';
 import { MeshSchema } from '../mesh-schema.js';
 
@@ -93,7 +93,17 @@ function optionalAckStream() {
     await answerAsked();
     return opening;
   };
-  return { stream, sent, tracker, answerAsked, open, tick };
+  /** Makes one edit and has the room refuse its chunk with `code`; returns the refused chunk and the errors the document reports. */
+  const editRefused = async (connection: DocumentConnection, label: string, code: ErrorCode) => {
+    const errors: ConveneError[] = [];
+    connection.document.on('error', (e) => errors.push(e));
+    connection.document.root.createChildElement('item', { label });
+    await tick();
+    const refused = sent.at(-1)!;
+    tracker.settle(refused.id, packContent(errorContent(code, 'refused')));
+    return { refused, errors };
+  };
+  return { stream, sent, tracker, answerAsked, open, tick, editRefused };
 }
 
 describe('DocumentConnection with a server whose acknowledgements are optional', () => {
@@ -133,18 +143,75 @@ describe('DocumentConnection with a server whose acknowledgements are optional',
     expect(labels(server)).toHaveLength(edits);
   });
 
-  it('reports a silent chunk the server refused, as an acknowledged one would be', async () => {
+  it('asks for an acknowledgement of every chunk sent while whenSent waits, so an edit made meanwhile cannot hold it forever', async () => {
     const script = optionalAckStream();
     const connection = await script.open();
     connection.document.root.createChildElement('item', { label: 'a' });
     await script.tick();
-    const refused = script.sent.at(-1)!;
+    let sent = false;
+    const whenSent = connection.whenSent().then(() => void (sent = true));
+    await script.tick(); // the empty update that asks is out
+    connection.document.root.createChildElement('item', { label: 'b' });
+    await script.tick();
+    expect(script.sent.at(-1)!.silent).toBe(false);
+    await script.answerAsked();
+    await Promise.race([whenSent, new Promise((r) => setTimeout(r, 500))]);
+    expect(sent).toBe(true);
+    expect(script.tracker.size).toBe(0);
+  });
+
+  it('sends an edit the room refused for its rate again, merged with the next, and whenSent waits for it', async () => {
+    const script = optionalAckStream();
+    const connection = await script.open();
+    const { refused, errors } = await script.editRefused(connection, 'a', 'rate_limited');
     expect(refused.silent).toBe(true);
-    // Its window slot comes back and whenSent does not hang on it.
-    script.tracker.settle(refused.id, packContent(errorContent('rate_limited', 'slow down')));
+    let sent = false;
+    const whenSent = connection.whenSent().then(() => void (sent = true));
+    connection.document.root.createChildElement('item', { label: 'b' }); // waits behind the refused one
+    await script.answerAsked();
+    const before = script.sent.length;
+    await new Promise((r) => setTimeout(r, RETRY_FIRST_MS / 2));
+    expect(script.sent).toHaveLength(before); // not before the delay
+    expect(sent).toBe(false);
+    await new Promise((r) => setTimeout(r, RETRY_FIRST_MS));
+    await script.answerAsked();
+    await whenSent;
+    expect(sent).toBe(true);
+    expect(errors).toEqual([]);
+    expect(script.tracker.size).toBe(0);
+    // Everything but the refused chunk, applied in the order sent, rebuilds the document.
+    const server = new Y.Doc();
+    for (const chunk of script.sent.slice(1)) if (chunk !== refused) Y.applyUpdate(server, updateOf(chunk.content));
+    expect(labels(server)).toEqual(['a', 'b']);
+    expect(server.store.pendingStructs).toBeNull();
+  });
+
+  it('reports a chunk refused for anything but its rate, sends it no more, and whenSent does not hang on it', async () => {
+    const script = optionalAckStream();
+    const connection = await script.open();
+    const { refused, errors } = await script.editRefused(connection, 'big', 'payload_too_large');
     await script.tick();
     await connection.whenSent();
+    await new Promise((r) => setTimeout(r, RETRY_FIRST_MS * 1.5));
+    expect(errors.map((e) => e.code)).toEqual(['payload_too_large']);
+    expect(script.sent.filter((c) => c.content.type === 'binary' && updateOf(c.content).length > 2)).toEqual([refused]);
     expect(script.tracker.size).toBe(0);
+    // The edit is still in the local document for the app to act on.
+    expect(labels(connection.document.ydoc)).toEqual(['big']);
+  });
+
+  it('drops a waiting retry when the connection drops: the reconnect sends it, and whenSent does not wait for the timer', async () => {
+    const script = optionalAckStream();
+    const connection = await script.open();
+    await script.editRefused(connection, 'a', 'rate_limited');
+    await script.tick();
+    const whenSent = connection.whenSent();
+    await script.answerAsked();
+    connection.suspend();
+    await whenSent;
+    const before = script.sent.length;
+    await new Promise((r) => setTimeout(r, RETRY_FIRST_MS * 1.5));
+    expect(script.sent).toHaveLength(before);
   });
 });
 
