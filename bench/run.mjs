@@ -147,6 +147,16 @@ function jitRows(rows, scenario, runs, baselines) {
   if (Number.isFinite(share.convene)) addRow(rows, scenario, "server's background threads (JIT, GC helpers), share of its CPU in that window (info)", '%', share);
 }
 
+/**
+ * The share of the machine's CPU its hypervisor stole in those windows (median per target): a
+ * window's p99 follows it on this VM class, so a p99 ratio is only read as the servers' doing when
+ * the targets were stolen alike (lib/host-steal.mjs). Linux only; elsewhere there is no row.
+ */
+function stealRow(rows, scenario, runs) {
+  const share = Object.fromEntries(Object.entries(runs).map(([target, list]) => [target, median(list.map((r) => r.steal)) * 100]));
+  if (Number.isFinite(share.convene)) addRow(rows, scenario, 'CPU stolen from the machine by its hypervisor in those windows (info)', '%', share);
+}
+
 function addRow(list, scenario, metric, unit, cmp, target) {
   let met = '';
   if (target) {
@@ -215,6 +225,7 @@ async function main() {
       addRow(rows, `4 doc updates N=${n}`, 'p99', 'ms', compare(runs, 'p99', ['relay', 'yws']), { vs: 'yws', max: 1.0 });
       addRow(rows, `4 doc updates N=${n}`, POOLED, 'ms', pooledP99(runs, ['relay', 'yws']));
       addRow(rows, `4 doc updates N=${n}`, 'all-received p99', 'ms', compare(runs, 'allP99', ['relay', 'yws']));
+      stealRow(rows, `4 doc updates N=${n}`, runs);
     }
     results.scenarios.docs = all;
   }]);

@@ -1,6 +1,7 @@
 // Scenario 4: document update propagation (8-character Yjs inserts) against Convene (`room.sync`)
 // and y-websocket's reference server, one server per call.
 import { searchRate } from '../lib/ramp.mjs';
+import { hostCpuTimes, stealShare } from '../lib/host-steal.mjs';
 import { percentile } from '../lib/stats.mjs';
 import { SECRET, cpuFigures, cpuOf, cpuWindow, profiled, settings, settle, startDrivers, startServer, stopAll } from '../lib/harness.mjs';
 
@@ -25,6 +26,7 @@ async function room(target, { n, senders, receiverProcs, tag }) {
 
 async function runOnce(r, { rate, durationMs, warmupMs, n }) {
   await Promise.all(r.drivers.map((d) => d.call('mark')));
+  const host0 = hostCpuTimes();
   const { cpu0, cpu1, sendMs } = await profiled([r.server, ...r.drivers], async () => {
     const cpu0 = await cpuOf(r.server);
     const t0 = performance.now();
@@ -35,6 +37,7 @@ async function runOnce(r, { rate, durationMs, warmupMs, n }) {
     const cpu1 = await cpuOf(r.server);
     return { cpu0, cpu1, sendMs };
   });
+  const host1 = hostCpuTimes();
   const parts = await Promise.all(r.drivers.map((d) => d.call('collect', {}, 60_000)));
   const sends = new Map();
   const warmKeys = new Set();
@@ -87,6 +90,8 @@ async function runOnce(r, { rate, durationMs, warmupMs, n }) {
     cpuPerDelivery: deliveries ? cpuMicros / deliveries : NaN,
     clientCpuPerDelivery: deliveries ? parts.reduce((n, p) => n + p.cpuMicros, 0) / deliveries : NaN,
     cpuMicros,
+    /** The share of the machine's CPU its hypervisor stole during the window (host-steal.mjs). */
+    steal: stealShare(host0, host1),
     measured,
     received,
   };
