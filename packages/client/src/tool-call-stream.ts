@@ -1,7 +1,9 @@
 import {
   ConveneError,
   contentToWire,
+  encodeHeader,
   pack,
+  packEncodedHeader,
   type Content,
 } from '@convene/protocol';
 import type { RequestOptions } from './request-options.js';
@@ -62,6 +64,9 @@ export class ToolCallStream implements AsyncIterable<Content> {
   /** Sends waiting for a slot in the window, in call order. */
   readonly #blocked: (() => void)[] = [];
   #consumer: StreamConsumer | null = null;
+  /** The frozen `headers` of the binary chunks whose encoded header is cached, by whether they ask for an ack. */
+  #cachedHeaders: Readonly<Record<string, unknown>> | null = null;
+  #cachedJson: [Uint8Array | null, Uint8Array | null] = [null, null];
 
   constructor(toolCallId: string, request: ChunkRequest, onFinished: () => void) {
     this.toolCallId = toolCallId;
@@ -76,12 +81,31 @@ export class ToolCallStream implements AsyncIterable<Content> {
 
   /** Sends a request chunk; resolves when the server acknowledged it. */
   send(content: Content, options?: ChunkOptions): Promise<void> {
-    const { header, payload } = contentToWire(content);
     const silent = options?.ack === false;
-    const data = pack(silent ? { tool_call_id: this.toolCallId, chunk: header, ack: false } : { tool_call_id: this.toolCallId, chunk: header }, payload);
+    const data = this.#pack(content, silent);
     // Sending synchronously keeps the wire order equal to the call order.
     if (this.#inFlight < SEND_WINDOW && this.#blocked.length === 0) return this.#go(data, options);
     return new Promise<void>((resolve, reject) => this.#blocked.push(() => this.#go(data, options).then(resolve, reject)));
+  }
+
+  /**
+   * The chunk's message data. A binary chunk whose `headers` object is frozen and the same as the
+   * previous one's (a document's every edit) reuses that chunk's encoded header: its JSON text
+   * and UTF-8 bytes were the largest part of building an edit's chunk, paid again for every edit.
+   */
+  #pack(content: Content, silent: boolean): Uint8Array {
+    const envelope = (chunk: Record<string, unknown>) => (silent ? { tool_call_id: this.toolCallId, chunk, ack: false } : { tool_call_id: this.toolCallId, chunk });
+    if (content.type !== 'binary' || !Object.isFrozen(content.headers)) {
+      const { header, payload } = contentToWire(content);
+      return pack(envelope(header), payload);
+    }
+    if (content.headers !== this.#cachedHeaders) {
+      this.#cachedHeaders = content.headers;
+      this.#cachedJson = [null, null];
+    }
+    const slot = silent ? 1 : 0;
+    const json = (this.#cachedJson[slot] ??= encodeHeader(envelope(contentToWire(content).header)));
+    return packEncodedHeader(json, content.data);
   }
 
   #go(data: Uint8Array, options: ChunkOptions | undefined): Promise<void> {

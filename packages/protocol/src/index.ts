@@ -9,7 +9,7 @@ export {
   FrameDecoder,
 } from './frame-codec.js';
 export type { WireMessage, FrameDecoderOptions } from './frame-codec.js';
-export { pack, packEncodedHeader, unpack, unpackObject, isPlainObject } from './packing.js';
+export { encodeHeader, pack, packEncodedHeader, unpack, unpackObject, isPlainObject } from './packing.js';
 export type { Packed } from './packing.js';
 export { UnpackCache, isBinaryChunkHeader, type UnpackCacheOptions } from './unpack-cache.js';
 export {

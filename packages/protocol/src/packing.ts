@@ -16,7 +16,12 @@ const EMPTY = new Uint8Array(0);
 
 /** Packs a JSON header and an optional binary tail. */
 export function pack(header: unknown, payload: Uint8Array = EMPTY): Uint8Array {
-  return packEncodedHeader(encoder.encode(JSON.stringify(header) ?? 'null'), payload);
+  return packEncodedHeader(encodeHeader(header), payload);
+}
+
+/** A header's JSON text as UTF-8, for {@link packEncodedHeader}: encode once, pack many times. */
+export function encodeHeader(header: unknown): Uint8Array {
+  return encoder.encode(JSON.stringify(header) ?? 'null');
 }
 
 /** Packs a header whose JSON text is already encoded, so fan-out can encode it once. */

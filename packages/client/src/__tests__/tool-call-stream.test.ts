@@ -52,6 +52,33 @@ describe('ToolCallStream.send', () => {
     await expect(second).resolves.toBeUndefined();
   });
 
+  it('writes the same bytes for binary chunks whether their frozen headers are reused or not, and never a stale header', async () => {
+    const packed: Uint8Array[] = [];
+    const stream = new ToolCallStream('call-1', async (data) => (packed.push(data), { type: 'empty' }), () => {});
+    const frozen = Object.freeze({ kind: 'sync' });
+    const data = (byte: number) => new Uint8Array([byte, byte]);
+    await stream.send({ type: 'binary', headers: frozen, data: data(1) });
+    await stream.send({ type: 'binary', headers: frozen, data: data(2) }, { ack: false });
+    await stream.send({ type: 'binary', headers: frozen, data: data(3) });
+    await stream.send({ type: 'binary', headers: frozen, data: data(4) }, { ack: false });
+    // A headers object that is not frozen may change between chunks: it is encoded every time.
+    const open: Record<string, unknown> = { kind: 'start', path: 'a' };
+    await stream.send({ type: 'binary', headers: open, data: data(5) });
+    open['path'] = 'b';
+    await stream.send({ type: 'binary', headers: open, data: data(6) });
+    // Another frozen object replaces the reused one.
+    await stream.send({ type: 'binary', headers: Object.freeze({ kind: 'sync', n: 2 }), data: data(7) });
+    expect(packed.map((bytes) => unpack(bytes))).toEqual([
+      { header: { tool_call_id: 'call-1', chunk: { type: 'binary', headers: { kind: 'sync' } } }, payload: data(1) },
+      { header: { tool_call_id: 'call-1', chunk: { type: 'binary', headers: { kind: 'sync' } }, ack: false }, payload: data(2) },
+      { header: { tool_call_id: 'call-1', chunk: { type: 'binary', headers: { kind: 'sync' } } }, payload: data(3) },
+      { header: { tool_call_id: 'call-1', chunk: { type: 'binary', headers: { kind: 'sync' } }, ack: false }, payload: data(4) },
+      { header: { tool_call_id: 'call-1', chunk: { type: 'binary', headers: { kind: 'start', path: 'a' } } }, payload: data(5) },
+      { header: { tool_call_id: 'call-1', chunk: { type: 'binary', headers: { kind: 'start', path: 'b' } } }, payload: data(6) },
+      { header: { tool_call_id: 'call-1', chunk: { type: 'binary', headers: { kind: 'sync', n: 2 } } }, payload: data(7) },
+    ]);
+  });
+
   it('refuses chunks waiting for a slot once the call failed', async () => {
     const { stream, sent } = pendingStream();
     const results = Array.from({ length: SEND_WINDOW + 1 }, (_, n) => stream.send(chunk(n)));

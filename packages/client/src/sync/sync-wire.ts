@@ -17,9 +17,12 @@ export function decodeSyncPayload(data: Uint8Array): Uint8Array {
   return data.length === 0 ? data : decodeBase64Bytes(data);
 }
 
+/** Frozen and shared: a stream reuses the encoded header of chunks with the same frozen headers. */
+const SYNC_HEADERS: Readonly<Record<string, unknown>> = Object.freeze({ kind: 'sync' });
+
 /** A `sync` request chunk carrying one update. */
 export function syncChunk(update: Uint8Array): Content {
-  return { type: 'binary', headers: { kind: 'sync' }, data: encodeSyncPayload(update) };
+  return { type: 'binary', headers: SYNC_HEADERS, data: encodeSyncPayload(update) };
 }
 
 export interface StateChunk {
