@@ -92,6 +92,7 @@ export class ToolCallStream implements AsyncIterable<Content> {
    * The chunk's message data. A binary chunk whose `headers` object is frozen and the same as the
    * previous one's (a document's every edit) reuses that chunk's encoded header: its JSON text
    * and UTF-8 bytes were the largest part of building an edit's chunk, paid again for every edit.
+   * A frozen `headers` object is taken as never changing, the values inside it included.
    */
   #pack(content: Content, silent: boolean): Uint8Array {
     const envelope = (chunk: Record<string, unknown>) => (silent ? { tool_call_id: this.toolCallId, chunk, ack: false } : { tool_call_id: this.toolCallId, chunk });
