@@ -7,7 +7,7 @@
 // settle on this machine (RESULTS.md, "Document p99 at N = 10"), and the same ratio at equal host
 // steal (RESULTS.md, "Document p99 and the host's steal").
 import { settings } from './lib/harness.mjs';
-import { medianWithCi, stealAdjustedRatio } from './lib/stats.mjs';
+import { medianWithCi, readInterval, stealAdjustedRatio } from './lib/stats.mjs';
 import { docLatency } from './scenarios/docs.mjs';
 
 if (process.env.PROFILE) settings.profileDir = process.env.PROFILE;
@@ -34,15 +34,14 @@ console.log(`host steal (median of ${reps}): ${targets.map((t) => `${t} ${(media
 if (results.convene && results.yws) {
   const ratios = results.convene.map((run, i) => run.p99 / results.yws[i].p99);
   const { median: mid, low, high } = medianWithCi(ratios);
-  // A bootstrap interval over a handful of pairs is far too narrow: no reading below ten.
-  const reading = ratios.length < 10 ? 'too few pairs to read; run 10 or more' : high <= 1 ? 'no worse than y-websocket' : low > 1 ? 'worse than y-websocket' : 'undecided at this sample size';
+  const reading = readInterval({ low, high }, ratios.length, 'y-websocket');
   console.log(`p99 convene/yws per repetition: ${ratios.map((r) => r.toFixed(2)).join(' ')}`);
   console.log(`p99 convene/yws over ${ratios.length} pairs: median ${mid.toFixed(2)}×, 95 % interval ${low.toFixed(2)}–${high.toFixed(2)}× (${reading})`);
   // The same pairs compared at equal host steal (lib/host-steal.mjs): what the servers did, less
   // what the hypervisor took from the windows they happened to run in.
   const adjusted = stealAdjustedRatio(results.convene.map((run, i) => ({ a: { value: run.p99, steal: run.steal }, b: { value: results.yws[i].p99, steal: results.yws[i].steal } })));
   if (Number.isFinite(adjusted.ratio)) {
-    const verdict = ratios.length < 10 ? 'too few pairs to read' : adjusted.high <= 1 ? 'no worse than y-websocket' : adjusted.low > 1 ? 'worse than y-websocket' : 'undecided at this sample size';
+    const verdict = readInterval(adjusted, ratios.length, 'y-websocket');
     console.log(`p99 convene/yws at equal host steal: ${adjusted.ratio.toFixed(2)}×, 95 % interval ${adjusted.low.toFixed(2)}–${adjusted.high.toFixed(2)}× (${verdict}); each 1 % of the machine stolen multiplied p99 by ${adjusted.perPercent.toFixed(3)}`);
   }
 }

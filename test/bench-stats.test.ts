@@ -16,6 +16,7 @@ interface Adjusted {
 interface Stats {
   stealAdjustedRatio(pairs: { a: Window; b: Window }[]): Adjusted;
   medianWithCi(values: number[]): { median: number; low: number; high: number };
+  readInterval(interval: { low: number; high: number }, pairs: number, baseline: string): string;
 }
 interface HostSteal {
   hostCpuTimes(): { steal: number; total: number } | null;
@@ -52,6 +53,14 @@ describe('bench statistics', () => {
     expect(adjusted.low).toBeLessThan(adjusted.ratio);
     expect(adjusted.perPercent).toBeGreaterThan(1.05);
     expect(adjusted.perPercent).toBeLessThan(1.11);
+  });
+
+  it('reads an interval as a verdict only from ten pairs or more', () => {
+    expect(stats.readInterval({ low: 0.8, high: 0.95 }, 9, 'y-ws')).toMatch(/too few pairs/);
+    expect(stats.readInterval({ low: 0.8, high: 0.95 }, 10, 'y-ws')).toBe('no worse than y-ws');
+    expect(stats.readInterval({ low: 1.02, high: 1.2 }, 40, 'y-ws')).toBe('worse than y-ws');
+    expect(stats.readInterval({ low: 0.97, high: 1.05 }, 104, 'y-ws')).toBe('undecided at this sample size');
+    expect(stats.medianWithCi([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])).toEqual({ median: 5.5, low: 3, high: 8 });
   });
 
   it('drops windows without a figure and gives no ratio without two usable pairs', () => {

@@ -53,8 +53,23 @@ export function medianWithCi(values, { level = 0.95, resamples = 5000 } = {}) {
     medians[r] = median(draw);
   }
   medians.sort();
+  return { median: median(finite), ...interval(medians, level) };
+}
+
+/** The central `level` interval of sorted bootstrap estimates (percentile method). */
+function interval(sorted, level) {
   const tail = (1 - level) / 2;
-  return { median: median(finite), low: medians[Math.floor(tail * resamples)], high: medians[Math.min(resamples - 1, Math.ceil((1 - tail) * resamples) - 1)] };
+  return { low: sorted[Math.floor(tail * sorted.length)], high: sorted[Math.min(sorted.length - 1, Math.ceil((1 - tail) * sorted.length) - 1)] };
+}
+
+/**
+ * How to read a Convene/baseline ratio's interval: no verdict from fewer than ten pairs (a
+ * bootstrap over a handful is far too narrow), "no worse" only when the whole interval is ≤ 1.
+ */
+export function readInterval({ low, high }, pairs, baseline) {
+  if (pairs < 10) return 'too few pairs to read; run 10 or more';
+  if (high <= 1) return `no worse than ${baseline}`;
+  return low > 1 ? `worse than ${baseline}` : 'undecided at this sample size';
 }
 
 /**
@@ -85,13 +100,7 @@ export function stealAdjustedRatio(pairs, { level = 0.95, resamples = 2000 } = {
     if (f) ratios.push(f.ratio);
   }
   ratios.sort((x, y) => x - y);
-  const tail = (1 - level) / 2;
-  return {
-    ...point,
-    low: ratios[Math.floor(tail * ratios.length)],
-    high: ratios[Math.min(ratios.length - 1, Math.ceil((1 - tail) * ratios.length) - 1)],
-    pairs: usable.length,
-  };
+  return { ...point, ...interval(ratios, level), pairs: usable.length };
 }
 
 /** Ordinary least squares: rows of [x1 … xk, y]; the k coefficients, or null when singular. */

@@ -2,6 +2,7 @@ import {
   ConveneError,
   MessageType,
   contentToWire,
+  encodeHeader,
   errorContent,
   pack,
   type Content,
@@ -9,8 +10,6 @@ import {
 } from '@convene/protocol';
 import type { Connection } from './connection.js';
 import { describeValue } from './describe-value.js';
-
-const encoder = new TextEncoder();
 
 /** Request chunks a stream holds before its tool reads them. */
 const MAX_UNREAD_CHUNKS = 64;
@@ -117,7 +116,7 @@ export class ToolCallStream {
    * `content`'s data is ignored.
    */
   encodeChunkHeader(content: Content): Uint8Array {
-    return encoder.encode(JSON.stringify({ tool_call_id: this.toolCallId, chunk: contentToWire(content).header }));
+    return encodeHeader({ tool_call_id: this.toolCallId, chunk: contentToWire(content).header });
   }
 
   /**
